@@ -1,0 +1,49 @@
+using System.CommandLine;
+using SharpBpf.Cli;
+using SharpBpf.Cli.Commands;
+using SharpBpf.Core.Diagnostics;
+
+var root = new RootCommand("sharpbpf: the eBPF toolkit in pure C#: assembler, disassembler, interpreter, conformance.");
+root.Subcommands.Add(AsmCommand.Create());
+root.Subcommands.Add(DisasmCommand.Create());
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(ConformanceCommand.Create());
+return Cli.Invoke(root, args);
+
+namespace SharpBpf.Cli
+{
+    /// <summary>Runs the command tree; maps every error to one line on stderr and an exit code.</summary>
+    internal static class Cli
+    {
+        public static int Invoke(RootCommand root, string[] args)
+        {
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var e in parse.Errors)
+                    Console.Error.WriteLine($"sharpbpf: {e.Message}");
+                Console.Error.WriteLine("Try 'sharpbpf --help'.");
+                return 2;
+            }
+            try
+            {
+                return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            }
+            catch (CliError e)
+            {
+                Console.Error.WriteLine($"sharpbpf: {e.Message}");
+                return e.ExitCode;
+            }
+            catch (BpfFormatException e)
+            {
+                Console.Error.WriteLine($"sharpbpf: {e.Diagnostic}");
+                return 1;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"sharpbpf: {e.Message}");
+                return 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace SharpBpf.Runtime.Interpreter;
+
+/// <summary>
+/// The interpreter's own dense opcodes: one per distinct behaviour, so the dispatch switch is a
+/// single jump table and no case re-decodes offset, src or imm (sdiv, movsx, atomics, calls).
+/// </summary>
+internal enum OpCode : byte
+{
+    Add64K, Sub64K, Mul64K, Div64K, Or64K, And64K, Lsh64K, Rsh64K, Mod64K, Xor64K, Mov64K, Arsh64K, SDiv64K, SMod64K,
+    Add64X, Sub64X, Mul64X, Div64X, Or64X, And64X, Lsh64X, Rsh64X, Mod64X, Xor64X, Mov64X, Arsh64X, SDiv64X, SMod64X,
+    Add32K, Sub32K, Mul32K, Div32K, Or32K, And32K, Lsh32K, Rsh32K, Mod32K, Xor32K, Mov32K, Arsh32K, SDiv32K, SMod32K,
+    Add32X, Sub32X, Mul32X, Div32X, Or32X, And32X, Lsh32X, Rsh32X, Mod32X, Xor32X, Mov32X, Arsh32X, SDiv32X, SMod32X,
+    Neg64, Neg32,
+    Movsx64B, Movsx64H, Movsx64W, Movsx32B, Movsx32H,
+    Le16, Le32, Le64, Be16, Be32, Be64,
+    Ja,
+    Jeq64K, Jgt64K, Jge64K, Jset64K, Jne64K, Jsgt64K, Jsge64K, Jlt64K, Jle64K, Jslt64K, Jsle64K,
+    Jeq64X, Jgt64X, Jge64X, Jset64X, Jne64X, Jsgt64X, Jsge64X, Jlt64X, Jle64X, Jslt64X, Jsle64X,
+    Jeq32K, Jgt32K, Jge32K, Jset32K, Jne32K, Jsgt32K, Jsge32K, Jlt32K, Jle32K, Jslt32K, Jsle32K,
+    Jeq32X, Jgt32X, Jge32X, Jset32X, Jne32X, Jsgt32X, Jsge32X, Jlt32X, Jle32X, Jslt32X, Jsle32X,
+    MayGoto,
+    CallHelper, CallLocal, CallX, CallUnsupported,
+    Exit,
+    LdDw,
+    LdAbsB, LdAbsH, LdAbsW, LdIndB, LdIndH, LdIndW,
+    LdxB, LdxH, LdxW, LdxDW, LdxsB, LdxsH, LdxsW,
+    StB, StH, StW, StDW, StxB, StxH, StxW, StxDW,
+    AAdd32, AOr32, AAnd32, AXor32, AFAdd32, AFOr32, AFAnd32, AFXor32, AXchg32, ACmpXchg32,
+    AAdd64, AOr64, AAnd64, AXor64, AFAdd64, AFOr64, AFAnd64, AFXor64, AXchg64, ACmpXchg64,
+    LdAcqB, LdAcqH, LdAcqW, LdAcqDW, StRelB, StRelH, StRelW, StRelDW,
+    FellOff,
+}
