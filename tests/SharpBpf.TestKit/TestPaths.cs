@@ -54,6 +54,12 @@ public static class TestPaths
 
     private static string FindRoot()
     {
+        foreach (var a in typeof(TestPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false))
+        {
+            if (a is System.Reflection.AssemblyMetadataAttribute { Key: "SharpBpfRepoRoot", Value: { } root } &&
+                File.Exists(Path.Combine(root, "SharpBpf.slnx")))
+                return root;
+        }
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SharpBpf.slnx")))
             dir = dir.Parent;
