@@ -8,6 +8,7 @@ root.Subcommands.Add(AsmCommand.Create());
 root.Subcommands.Add(DisasmCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ConformanceCommand.Create());
+root.Subcommands.Add(BtfCommand.Create());
 return Cli.Invoke(root, args);
 
 namespace SharpBpf.Cli
