@@ -9,6 +9,7 @@ root.Subcommands.Add(DisasmCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ConformanceCommand.Create());
 root.Subcommands.Add(BtfCommand.Create());
+root.Subcommands.Add(ObjCommand.Create());
 return Cli.Invoke(root, args);
 
 namespace SharpBpf.Cli

@@ -9,6 +9,8 @@ var outputs = new (string Path, string Text)[]
 {
     (Path.Combine(root, "src/SharpBpf.Core/HelperIds.g.cs"),
         HelperIdsGenerator.Generate(File.ReadAllText(header), File.ReadAllText(Path.Combine(root, "tools/SharpBpf.CodeGen/helpers-extra.tsv")))),
+    (Path.Combine(root, "src/SharpBpf.Core/UapiEnums.g.cs"),
+        UapiEnumsGenerator.Generate(File.ReadAllText(header), File.ReadAllText(Path.Combine(root, "tools/SharpBpf.CodeGen/uapi-extra.tsv")))),
 };
 int stale = 0;
 foreach (var (path, text) in outputs)

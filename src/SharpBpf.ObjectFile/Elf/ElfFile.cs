@@ -226,6 +226,8 @@ public sealed class ElfFile
     private static bool TryString(byte[] data, ulong tableOffset, ulong tableSize, uint offset, out string value)
     {
         value = "";
+        if (tableOffset > (ulong)data.Length || tableSize > (ulong)data.Length - tableOffset)
+            return false;
         if (offset >= tableSize)
             return offset == 0;
         var s = data.AsSpan((int)tableOffset + (int)offset, (int)(tableSize - offset));

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using SharpBpf.ObjectFile.Printing;
+using SharpBpf.ObjectFile.Text;
+
+namespace SharpBpf.Cli.Commands;
+
+/// <summary><c>sharpbpf obj show OBJ</c> and <c>sharpbpf obj dump OBJ [--section S] [--source]</c>.</summary>
+internal static class ObjCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("OBJ") { Description = "A BPF ELF object (clang -target bpf)." };
+        var json = new Option<bool>("--json", "-j") { Description = "JSON output." };
+        var pretty = new Option<bool>("--pretty", "-p") { Description = "Pretty JSON." };
+        var show = new Command("show", "Sections, programs, maps, global data, relocations and BTF of an object.") { file, json, pretty };
+        show.SetAction(p =>
+        {
+            var view = Load(p.GetValue(file)!);
+            if (p.GetValue(json) || p.GetValue(pretty))
+            {
+                using var stdout = Console.OpenStandardOutput();
+                using var output = new Utf8Output(stdout);
+                ObjectShowPrinter.Json(view, output, p.GetValue(pretty));
+            }
+            else
+            {
+                ObjectShowPrinter.Text(view, Console.Out);
+            }
+            return 0;
+        });
+
+        var dumpFile = new Argument<string>("OBJ") { Description = "A BPF ELF object." };
+        var section = new Option<string?>("--section") { Description = "Only this section." };
+        var source = new Option<bool>("--source", "-S") { Description = "Interleave the C source lines from BTF line_info." };
+        var syntax = CommonOptions.Syntax("Instruction syntax: llvm (default), ubpf or kernel.", "llvm", "ubpf", "kernel");
+        var dump = new Command("dump", "Disassemble every program of an object with maps, data and calls named.") { dumpFile, section, source, syntax };
+        dump.SetAction(p =>
+        {
+            var view = Load(p.GetValue(dumpFile)!);
+            var formatter = SharpBpf.Core.Formatting.Disassembler.FormatterFor(
+                CommonOptions.ParseSyntax(p.GetValue(syntax)) ?? SharpBpf.Core.Formatting.AsmSyntax.Llvm);
+            try
+            {
+                ObjectDumpPrinter.Dump(view, Console.Out, p.GetValue(section), p.GetValue(source), formatter);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliError($"obj dump: {e.Message}");
+            }
+            return 0;
+        });
+        return new Command("obj", "Inspect BPF object files.") { show, dump };
+    }
+
+    private static ObjectFileView Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new CliError($"{path}: no such file");
+        return ObjectFileView.Load(path);
+    }
+}
