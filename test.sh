@@ -1,8 +1,26 @@
 #!/usr/bin/env bash
 # Runs every SharpBpf test suite and ends with one line: "tests: N passed, N failed, N skipped".
-# Installs what the tests need when it is missing (nothing beyond the .NET SDK yet).
+# Installs what the tests need when it is missing: bpftool (the peer the BTF and object tests compare
+# with and load through), from Debian.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
+
+need=()
+command -v bpftool >/dev/null 2>&1 || need+=(bpftool)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing ${need[*]} from Debian"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}") >/dev/null 2>&1 \
+      || echo "warning: could not install ${need[*]}; tests that compare with them will say so"
+  else
+    echo "warning: ${need[*]} missing and not root with apt-get; tests that compare with them will say so"
+  fi
+fi
+
+# Kernel tests pin objects in bpffs; a fresh machine may not have it mounted.
+if [ "$(id -u)" -eq 0 ] && [ -d /sys/fs/bpf ] && ! mountpoint -q /sys/fs/bpf; then
+  mount -t bpf bpf /sys/fs/bpf || echo "warning: could not mount bpffs at /sys/fs/bpf"
+fi
 
 results=".build/test-results"
 rm -rf "$results"

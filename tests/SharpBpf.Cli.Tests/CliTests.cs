@@ -163,3 +163,37 @@ public sealed class CliTests
         Assert.Equal(0, CliRunner.Run("conformance", Path.Combine(dir.Path, "a-pass.data")).Exit);
     }
 }
+
+public sealed class ElfOutputTests
+{
+    [Fact]
+    public void Asm_format_elf_writes_an_object_that_bpftool_loads_into_the_kernel()
+    {
+        using var dir = new TempDir();
+        var src = dir.File("p.s", "r0 = 2\ncall f\nexit\nf:\nr0 = 1\nexit\n");
+        var obj = Path.Combine(dir.Path, "p.o");
+        var (exit, _, err) = CliRunner.Run("asm", src, "--format", "elf", "--section", "xdp", "--name", "sharpbpf_elf_test", "-o", obj);
+        Assert.True(exit == 0, err);
+        Assert.Contains("\"sharpbpf_elf_test\"", CliRunner.Run("obj", "show", obj, "-j").Out, StringComparison.Ordinal);
+
+        var bpftool = new[] { "/usr/sbin/bpftool", "/usr/bin/bpftool", "/usr/local/sbin/bpftool" }.FirstOrDefault(File.Exists);
+        if (bpftool is null)
+            Assert.Skip("bpftool is not installed (./test.sh installs it from Debian); the kernel load of the written object is not checked");
+        if (!Directory.Exists("/sys/fs/bpf") || !File.Exists("/proc/mounts") || !File.ReadAllText("/proc/mounts").Contains(" /sys/fs/bpf bpf ", StringComparison.Ordinal))
+            Assert.Skip("bpffs is not mounted at /sys/fs/bpf");
+        string pin = "/sys/fs/bpf/sharpbpf_elf_test_" + Environment.ProcessId;
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo(bpftool, ["prog", "load", obj, pin]) { RedirectStandardError = true, RedirectStandardOutput = true };
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            string stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, $"bpftool prog load failed: {stderr}");
+            Assert.True(File.Exists(pin));
+        }
+        finally
+        {
+            File.Delete(pin);
+        }
+    }
+}

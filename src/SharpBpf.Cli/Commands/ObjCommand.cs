@@ -49,7 +49,7 @@ internal static class ObjCommand
             }
             return 0;
         });
-        return new Command("obj", "Inspect BPF object files.") { show, dump };
+        return new Command("obj", "Inspect BPF object files.") { show, dump, ObjCoreCommand.Create() };
     }
 
     private static ObjectFileView Load(string path)
