@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using SharpBpf.Core.Diagnostics;
 
@@ -68,6 +69,8 @@ public sealed partial class BtfSpec
     public BtfType this[BtfTypeId id] => GetType(id);
 
     /// <summary>The type with an id; throws for an id out of range.</summary>
+    // Called millions of times by a one-shot dump, which ends before tiered JIT would optimize it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public BtfType GetType(BtfTypeId id)
     {
         uint v = id.Value;
@@ -85,6 +88,8 @@ public sealed partial class BtfSpec
     public bool Contains(BtfTypeId id) => id.Value < (uint)TypeCount;
 
     /// <summary>The NUL-terminated string at an offset, as UTF-8 bytes (without the NUL).</summary>
+    // As hot as GetType in a dump.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> GetStringUtf8(uint offset)
     {
         if (offset < _baseStringsLength)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.ObjectFile.Btf;
 
@@ -85,6 +86,7 @@ public readonly struct BtfType
     // ---- STRUCT / UNION ----
 
     /// <summary>Member <paramref name="i"/> of a STRUCT or UNION.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public BtfMember Member(int i)
     {
         int at = 12 + i * 12;
@@ -97,6 +99,7 @@ public readonly struct BtfType
     // ---- ENUM / ENUM64 ----
 
     /// <summary>Value <paramref name="i"/> of an ENUM or ENUM64 (sign-extended for signed enums).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public BtfEnumValue EnumValue(int i)
     {
         if (Kind == BtfKind.Enum64)
@@ -116,6 +119,7 @@ public readonly struct BtfType
     // ---- FUNC_PROTO ----
 
     /// <summary>Parameter <paramref name="i"/> of a FUNC_PROTO.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public BtfParam Param(int i) => new(_spec, U32(12 + i * 8), new BtfTypeId(U32(12 + i * 8 + 4)));
 
     // ---- FUNC / VAR ----
@@ -129,6 +133,7 @@ public readonly struct BtfType
     // ---- DATASEC ----
 
     /// <summary>Variable <paramref name="i"/> of a DATASEC.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public BtfVarSecInfo VarSecInfo(int i) => new(new BtfTypeId(U32(12 + i * 12)), U32(12 + i * 12 + 4), U32(12 + i * 12 + 8));
 
     // ---- DECL_TAG ----
