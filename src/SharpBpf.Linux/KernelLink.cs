@@ -1,0 +1,178 @@
+using SharpBpf.Core;
+using SharpBpf.Linux.Native;
+
+namespace SharpBpf.Linux;
+
+/// <summary>
+/// A bpf_link: an attachment of a program that lasts while its fd (or a pin) is open, as cilium/ebpf's
+/// link.Link. Dispose closes the fd, which detaches unless the link is pinned. The attach code
+/// creates links (BPF_LINK_CREATE, BPF_RAW_TRACEPOINT_OPEN) through <see cref="FromFd"/>.
+/// </summary>
+public sealed unsafe class KernelLink : IDisposable
+{
+    // include/uapi/linux/bpf.h: BPF_F_REPLACE, for BPF_LINK_UPDATE with old_prog_fd.
+    private const uint FlagReplace = 1u << 2;
+
+    private KernelLink(BpfFileDescriptor fd, LinkType type, uint id)
+    {
+        Fd = fd;
+        Type = type;
+        Id = id;
+    }
+
+    /// <summary>The link's file descriptor.</summary>
+    public BpfFileDescriptor Fd { get; }
+
+    /// <summary>The link type.</summary>
+    public LinkType Type { get; }
+
+    /// <summary>The link's id in the kernel.</summary>
+    public uint Id { get; }
+
+    /// <summary>Where this link is pinned, if <see cref="Pin"/> or <see cref="OpenPinned"/> said.</summary>
+    public string? PinnedPath { get; private set; }
+
+    /// <summary>Wraps an open link fd (taking ownership), reading its type and id from the kernel.</summary>
+    public static KernelLink FromFd(BpfFileDescriptor fd)
+    {
+        ArgumentNullException.ThrowIfNull(fd);
+        var info = default(BpfLinkInfo);
+        Sys.ObjGetInfo(fd, ref info);
+        return new KernelLink(fd, (LinkType)info.Type, info.Id);
+    }
+
+    /// <summary>Opens the link with an id (BPF_LINK_GET_FD_BY_ID).</summary>
+    public static KernelLink FromId(uint id)
+    {
+        try
+        {
+            return FromFd(Sys.GetFdById(BpfCommand.LinkGetFdById, id));
+        }
+        catch (BpfException e)
+        {
+            throw e.WithContext($"open link id {id}");
+        }
+    }
+
+    /// <summary>Opens the link pinned at <paramref name="path"/> (BPF_OBJ_GET).</summary>
+    public static KernelLink OpenPinned(string path)
+    {
+        try
+        {
+            var link = FromFd(Sys.ObjGet(path, 0));
+            link.PinnedPath = path;
+            return link;
+        }
+        catch (BpfException e)
+        {
+            throw e.WithContext($"open pinned link {path}");
+        }
+    }
+
+    /// <summary>The kernel's view of the link (and a raw tracepoint's name).</summary>
+    public LinkInfo GetInfo()
+    {
+        try
+        {
+            var info = default(BpfLinkInfo);
+            Sys.ObjGetInfo(Fd, ref info);
+            string? name = null;
+            if ((LinkType)info.Type == LinkType.RawTracepoint && info.RawTracepointTpNameLen > 0)
+            {
+                var buffer = new byte[info.RawTracepointTpNameLen];
+                fixed (byte* p = buffer)
+                {
+                    var again = new BpfLinkInfo { RawTracepointTpName = Sys.Pointer(p), RawTracepointTpNameLen = (uint)buffer.Length };
+                    Sys.ObjGetInfo(Fd, ref again);
+                }
+                name = Sys.CString(buffer);
+            }
+            return new LinkInfo(info, name);
+        }
+        catch (BpfException e)
+        {
+            throw e.WithContext(Context);
+        }
+    }
+
+    /// <summary>
+    /// Makes the link run <paramref name="program"/> instead (BPF_LINK_UPDATE); with
+    /// <paramref name="expected"/>, only if that is the program it runs now (BPF_F_REPLACE).
+    /// </summary>
+    public void Update(KernelProgram program, KernelProgram? expected = null)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        using var link = Fd.Acquire();
+        using var next = program.Fd.Acquire();
+        using var old = expected is null ? default : expected.Fd.Acquire();
+        var attr = new LinkUpdateAttr { LinkFd = link.Fd, NewProgFd = next.Fd };
+        if (expected is not null)
+        {
+            attr.Flags = FlagReplace;
+            attr.OldProgFd = old.Fd;
+        }
+        try
+        {
+            Sys.Bpf(BpfCommand.LinkUpdate, ref attr);
+        }
+        catch (BpfException e)
+        {
+            throw e.WithContext($"update {Context} to {program}");
+        }
+    }
+
+    /// <summary>
+    /// Detaches the program now, though the link and its pins stay open (BPF_LINK_DETACH, 5.9);
+    /// link types without a detach operation throw <see cref="BpfNotSupportedException"/>.
+    /// </summary>
+    public void Detach()
+    {
+        using var link = Fd.Acquire();
+        var attr = new LinkDetachAttr { LinkFd = link.Fd };
+        try
+        {
+            Sys.Bpf(BpfCommand.LinkDetach, ref attr);
+        }
+        catch (BpfNotSupportedException e) when (e.MinimumKernel is null)
+        {
+            // The link type has no detach operation (kernel/bpf/syscall.c, link_detach: EOPNOTSUPP).
+            throw new BpfNotSupportedException($"BPF_LINK_DETACH of {UapiNames.NameOf(Type) ?? Type.ToString()} links", null, BpfCommand.LinkDetach, e.Errno)
+                .WithContext($"detach {Context}");
+        }
+        catch (BpfException e)
+        {
+            throw e.WithContext($"detach {Context}");
+        }
+    }
+
+    /// <summary>Pins the link at <paramref name="path"/> on a bpffs, so the attachment outlives this process.</summary>
+    public void Pin(string path)
+    {
+        try
+        {
+            Sys.ObjPin(Fd, path);
+        }
+        catch (BpfException e)
+        {
+            throw e.WithContext($"pin {Context} at {path}");
+        }
+        PinnedPath = path;
+    }
+
+    /// <summary>Removes the pin; the link ends when its last fd closes.</summary>
+    public void Unpin()
+    {
+        if (PinnedPath is null)
+            return;
+        File.Delete(PinnedPath);
+        PinnedPath = null;
+    }
+
+    /// <summary>Closes the fd: detaches the program unless the link is pinned or otherwise held.</summary>
+    public void Dispose() => Fd.Dispose();
+
+    /// <inheritdoc/>
+    public override string ToString() => Context;
+
+    private string Context => $"{UapiNames.NameOf(Type) ?? Type.ToString()} link {Id}";
+}
