@@ -3,13 +3,19 @@ using SharpBpf.Cli;
 using SharpBpf.Cli.Commands;
 using SharpBpf.Core.Diagnostics;
 
-var root = new RootCommand("sharpbpf: the eBPF toolkit in pure C#: assembler, disassembler, interpreter, conformance.");
+var root = new RootCommand("sharpbpf: the eBPF toolkit in pure C#: assembler, disassembler, interpreter, object files, BTF, the kernel.");
+GlobalOptions.AddTo(root);
 root.Subcommands.Add(AsmCommand.Create());
 root.Subcommands.Add(DisasmCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ConformanceCommand.Create());
 root.Subcommands.Add(BtfCommand.Create());
 root.Subcommands.Add(ObjCommand.Create());
+root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.ProgCommand.Create());
+root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.MapCommand.Create());
+root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.LinkCommand.Create());
+root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.LinkCommand.CreatePerf());
+root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.FeatureCommand.Create());
 return Cli.Invoke(root, args);
 
 namespace SharpBpf.Cli

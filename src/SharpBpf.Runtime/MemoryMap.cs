@@ -72,6 +72,24 @@ public sealed class MemoryMap
         _count = _fixedCount;
     }
 
+    /// <summary>
+    /// <see cref="Reset"/> then <see cref="Add(byte[], MemoryRegionKind, bool)"/> of a writable packet
+    /// region, skipping both when the map already holds exactly that (the common case of running
+    /// a program over and over on the same buffer).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ulong ResetToPacket(byte[] data)
+    {
+        if (_count == _fixedCount + 1)
+        {
+            ref readonly var r = ref _regions[_fixedCount];
+            if (ReferenceEquals(r.Data, data) && r.Start == 0 && r.Length == data.Length && r.Kind == MemoryRegionKind.Packet && r.Writable)
+                return (ulong)_fixedCount << 32;
+        }
+        Reset();
+        return Add(data, MemoryRegionKind.Packet);
+    }
+
     /// <summary>Clears the stack (a fresh run sees zeroes, not the last run's data).</summary>
     public void ClearStack() => Array.Clear(_regions[StackIndex].Data);
 

@@ -5,15 +5,16 @@ using SharpBpf.ObjectFile.Text;
 namespace SharpBpf.Cli.Commands;
 
 /// <summary><c>sharpbpf btf dump file PATH [format raw|c]</c>, bpftool's grammar and output.</summary>
-internal static class BtfCommand
+internal static partial class BtfCommand
 {
+    /// <summary>Kernel BTF subcommands (btf show|list), added where the kernel layer is.</summary>
+    static partial void AddKernelCommands(Command btf);
+
     public static Command Create()
     {
-        var json = new Option<bool>("--json", "-j") { Description = "JSON output (raw format), as bpftool -j." };
-        var pretty = new Option<bool>("--pretty", "-p") { Description = "Pretty JSON, as bpftool -p." };
         var baseBtf = new Option<string?>("--base-btf", "-B") { Description = "Base BTF for split BTF (as bpftool -B)." };
         var args = new Argument<string[]>("ARGS") { Description = "file PATH [format raw|c]", Arity = ArgumentArity.OneOrMore };
-        var dump = new Command("dump", "Dump BTF types: btf dump file PATH [format raw|c].") { args, json, pretty, baseBtf };
+        var dump = new Command("dump", "Dump BTF types: btf dump file PATH [format raw|c].") { args, baseBtf };
         dump.SetAction(p =>
         {
             var a = new BpftoolArgs(p.GetValue(args)!, "btf dump");
@@ -42,13 +43,13 @@ internal static class BtfCommand
             using var output = new Utf8Output(stdout);
             if (format == "c")
             {
-                if (p.GetValue(json) || p.GetValue(pretty))
+                if (GlobalOptions.WantsJson(p))
                     throw new CliError("btf dump: JSON output for C-syntax dump is not supported");
                 BtfCDumper.Dump(btf, output);
             }
-            else if (p.GetValue(json) || p.GetValue(pretty))
+            else if (GlobalOptions.WantsJson(p))
             {
-                BtfJsonDumper.Dump(btf, output, p.GetValue(pretty));
+                BtfJsonDumper.Dump(btf, output, GlobalOptions.WantsPretty(p));
             }
             else
             {
@@ -56,6 +57,8 @@ internal static class BtfCommand
             }
             return 0;
         });
-        return new Command("btf", "Inspect BTF (bpftool btf).") { dump };
+        var btfCommand = new Command("btf", "Inspect BTF (bpftool btf).") { dump };
+        AddKernelCommands(btfCommand);
+        return btfCommand;
     }
 }

@@ -10,17 +10,15 @@ internal static class ObjCommand
     public static Command Create()
     {
         var file = new Argument<string>("OBJ") { Description = "A BPF ELF object (clang -target bpf)." };
-        var json = new Option<bool>("--json", "-j") { Description = "JSON output." };
-        var pretty = new Option<bool>("--pretty", "-p") { Description = "Pretty JSON." };
-        var show = new Command("show", "Sections, programs, maps, global data, relocations and BTF of an object.") { file, json, pretty };
+        var show = new Command("show", "Sections, programs, maps, global data, relocations and BTF of an object.") { file };
         show.SetAction(p =>
         {
             var view = Load(p.GetValue(file)!);
-            if (p.GetValue(json) || p.GetValue(pretty))
+            if (GlobalOptions.WantsJson(p))
             {
                 using var stdout = Console.OpenStandardOutput();
                 using var output = new Utf8Output(stdout);
-                ObjectShowPrinter.Json(view, output, p.GetValue(pretty));
+                ObjectShowPrinter.Json(view, output, GlobalOptions.WantsPretty(p));
             }
             else
             {

@@ -22,11 +22,9 @@ internal static class ObjCoreCommand
         var file = new Argument<string>("OBJ") { Description = "A BPF ELF object with CO-RE relocations (.BTF.ext)." };
         var btf = new Option<string?>("--btf") { HelpName = "PATH", Description = $"Target BTF: a raw BTF file or an object with .BTF (default {Vmlinux})." };
         var baseBtf = new Option<string?>("--base-btf", "-B") { HelpName = "PATH", Description = "Base BTF when the target is split BTF (a module's, on top of vmlinux)." };
-        var json = new Option<bool>("--json", "-j") { Description = "JSON output." };
-        var pretty = new Option<bool>("--pretty", "-p") { Description = "Pretty JSON." };
         var core = new Command("core", "Resolve an object's CO-RE relocations against a target BTF, as libbpf does when loading it.")
         {
-            file, btf, baseBtf, json, pretty,
+            file, btf, baseBtf,
         };
         core.SetAction(p =>
         {
@@ -49,11 +47,11 @@ internal static class ObjCoreCommand
             var spec = CollectionLoader.Load(path);
             var target = BtfFileLoader.Load(targetPath, baseSpec);
             var report = CoreResolver.Resolve(spec, target, targetPath);
-            if (p.GetValue(json) || p.GetValue(pretty))
+            if (GlobalOptions.WantsJson(p))
             {
                 using var stdout = Console.OpenStandardOutput();
                 using var output = new Utf8Output(stdout);
-                CoreReportPrinter.Json(report, output, p.GetValue(pretty));
+                CoreReportPrinter.Json(report, output, GlobalOptions.WantsPretty(p));
             }
             else
             {

@@ -5,8 +5,9 @@ namespace SharpBpf.Runtime.Interpreter;
 
 /// <summary>
 /// Validates a program and turns it into <see cref="Op"/>s: one per instruction (lddw's second
-/// slot removed, so indices count instructions), jump targets as indices, helpers resolved, and a
-/// sentinel after the last instruction so running off the end is caught without a bounds check.
+/// slot removed, so indices count instructions), jump targets as relative indices, helpers
+/// resolved, a sentinel after the last instruction so running off the end is caught without a
+/// bounds check, and common adjacent pairs fused (<see cref="Fuse"/>).
 /// </summary>
 internal static class Predecoder
 {
@@ -47,8 +48,9 @@ internal static class Predecoder
                 return false;
             }
             var op = Decode(program, pc);
+            // Targets are relative (target index - this index), so the loop needs no base pointer.
             if (InstructionValidator.TryGetTarget(program, pc, out long target))
-                op.Aux = indexOf[target];
+                op.Aux = indexOf[target] - i;
             if (op.Code == OpCode.CallHelper)
             {
                 if (!helpers.TryGet(insn.Immediate, out var fn))
@@ -73,7 +75,56 @@ internal static class Predecoder
         ops[count] = new Op { Code = OpCode.FellOff };
         slotOf[count] = program.Length;
         helperTable = [.. helperList];
+        Fuse(ops, count);
         return true;
+    }
+
+    /// <summary>
+    /// Replaces common adjacent pairs by one fused op at the first index. The second op stays as
+    /// it is, so a jump into it runs it alone, and indices (hence instruction counts and fault
+    /// pcs) keep meaning instructions. Each fused op is self-contained or reads only the
+    /// second op's unchanging fields (a ja's target), so fusing i+1 with i+2 later is harmless.
+    /// </summary>
+    private static void Fuse(Op[] ops, int count)
+    {
+        for (int i = 0; i + 1 < count; i++)
+        {
+            ref Op a = ref ops[i];
+            ref Op b = ref ops[i + 1];
+            // Clang's loop latch "if cond goto +1; goto L": one dispatch for the pair.
+            if (a.Code is >= OpCode.Jeq64K and <= OpCode.Jsle32X && a.Aux == 2 && b.Code == OpCode.Ja)
+            {
+                a.Code = (OpCode)((int)a.Code - (int)OpCode.Jeq64K + (int)OpCode.Jeq64KJa);
+                continue;
+            }
+            // "rd = rs; rd op= x" (same width) becomes rd = rs op x. When x is rd itself it
+            // reads the moved value, rs.
+            if (a.Code is OpCode.Mov64X or OpCode.Mov32X && b.Dst == a.Dst && FusedAlu(a.Code == OpCode.Mov64X, b.Code) is { } fused)
+            {
+                a.Code = fused;
+                a.Src2 = b.Src == a.Dst ? a.Src : b.Src;
+                a.Imm = b.Imm;
+            }
+        }
+    }
+
+    /// <summary>The MovOp form of an ALU op of the given width, or null when it has none.</summary>
+    private static OpCode? FusedAlu(bool is64, OpCode code)
+    {
+        int k = (int)code - (int)(is64 ? OpCode.Add64K : OpCode.Add32K);
+        if (k is < 0 or >= 28)
+            return null;
+        bool x = k >= 14;
+        // Position in the ALU block (Add Sub Mul Div Or And Lsh Rsh Mod Xor Mov Arsh SDiv SMod)
+        // -> position in the MovOp block (Add Sub Mul Or And Xor Lsh Rsh Arsh).
+        int fused = (k % 14) switch
+        {
+            0 => 0, 1 => 1, 2 => 2, 4 => 3, 5 => 4, 9 => 5, 6 => 6, 7 => 7, 11 => 8,
+            _ => -1, // div, mod, mov, sdiv, smod: rare after a mov, not fused
+        };
+        if (fused < 0)
+            return null;
+        return (OpCode)((int)(is64 ? OpCode.MovAdd64K : OpCode.MovAdd32K) + (x ? 9 : 0) + fused);
     }
 
     private static bool WritesFramePointer(Instruction insn)
