@@ -25,6 +25,12 @@ public class BpfException : Exception
     {
     }
 
+    /// <summary>The error of a failed system call besides bpf(2): "mmap ringbuf consumer page: Operation not permitted (EPERM)".</summary>
+    public BpfException(string operation, Errno errno)
+        : this(operation + ": " + Describe(errno), null, errno, [], null)
+    {
+    }
+
     /// <summary>The error of a failed command: "BPF_MAP_CREATE: Invalid argument (EINVAL)".</summary>
     public BpfException(BpfCommand command, Errno errno)
         : this(BpfCommandNames.Of(command) + ": " + Describe(errno), command, errno, [], null)

@@ -29,6 +29,13 @@ public class BpfNotSupportedException : BpfException
         MinimumKernel = minimumKernel;
     }
 
+    /// <summary>
+    /// A missing feature with the reason the kernel gave, in words: "kprobes is not supported: this
+    /// kernel has no kprobe PMU ...", for what no version number explains (a configuration, a refusal).
+    /// </summary>
+    internal static BpfNotSupportedException WithReason(string feature, string reason, BpfCommand? command = null, Errno errno = Errno.None) =>
+        new($"{feature} is not supported: {reason}", feature, null, command, errno, [], null);
+
     /// <summary>What is missing ("map type ringbuf", "BPF_LINK_CREATE", "batch operations on queue maps").</summary>
     public string Feature { get; }
 

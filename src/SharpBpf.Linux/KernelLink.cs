@@ -69,30 +69,134 @@ public sealed unsafe class KernelLink : IDisposable
         }
     }
 
-    /// <summary>The kernel's view of the link (and a raw tracepoint's name).</summary>
+    /// <summary>
+    /// The kernel's view of the link, with what it reports through buffers: a raw tracepoint's or a
+    /// tracepoint perf event's name, an iterator's target, a kprobe's function, a uprobe's file,
+    /// and a kprobe_multi/uprobe_multi link's addresses, offsets and cookies (as bpftool's do_show_link).
+    /// </summary>
     public LinkInfo GetInfo()
     {
         try
         {
             var info = default(BpfLinkInfo);
             Sys.ObjGetInfo(Fd, ref info);
-            string? name = null;
-            if ((LinkType)info.Type == LinkType.RawTracepoint && info.RawTracepointTpNameLen > 0)
+            return (LinkType)info.Type switch
             {
-                var buffer = new byte[info.RawTracepointTpNameLen];
-                fixed (byte* p = buffer)
+                LinkType.RawTracepoint => new LinkInfo(info, ReadName(static (ref BpfLinkInfo i, ulong p, uint n) =>
                 {
-                    var again = new BpfLinkInfo { RawTracepointTpName = Sys.Pointer(p), RawTracepointTpNameLen = (uint)buffer.Length };
-                    Sys.ObjGetInfo(Fd, ref again);
-                }
-                name = Sys.CString(buffer);
-            }
-            return new LinkInfo(info, name);
+                    i.RawTracepointTpName = p;
+                    i.RawTracepointTpNameLen = n;
+                })),
+                LinkType.Iter => new LinkInfo(info, null)
+                {
+                    IteratorTarget = ReadName(static (ref BpfLinkInfo i, ulong p, uint n) =>
+                    {
+                        i.IterTargetName = p;
+                        i.IterTargetNameLen = n;
+                    }),
+                },
+                LinkType.PerfEvent => PerfEventInfo(info),
+                LinkType.KprobeMulti => KprobeMultiInfo(info),
+                LinkType.UprobeMulti => UprobeMultiInfo(info),
+                _ => new LinkInfo(info, null),
+            };
         }
         catch (BpfException e)
         {
             throw e.WithContext(Context);
         }
+    }
+
+    // The kernel's struct bpf_perf_event_type: BPF_PERF_EVENT_UPROBE 1 .. BPF_PERF_EVENT_EVENT 6.
+    private LinkInfo PerfEventInfo(in BpfLinkInfo info)
+    {
+        switch (info.PerfEventType)
+        {
+            case 5:
+                return new LinkInfo(info, ReadName(static (ref BpfLinkInfo i, ulong p, uint n) =>
+                {
+                    i.PerfEventTracepointTpName = p;
+                    i.PerfEventTracepointNameLen = n;
+                }));
+            case 3 or 4:
+                return new LinkInfo(info, null)
+                {
+                    FunctionName = ReadName(static (ref BpfLinkInfo i, ulong p, uint n) =>
+                    {
+                        i.PerfEventKprobeFuncName = p;
+                        i.PerfEventKprobeNameLen = n;
+                    }),
+                };
+            case 1 or 2:
+                return new LinkInfo(info, null)
+                {
+                    FileName = ReadName(static (ref BpfLinkInfo i, ulong p, uint n) =>
+                    {
+                        i.PerfEventUprobeFileName = p;
+                        i.PerfEventUprobeNameLen = n;
+                    }),
+                };
+            default:
+                return new LinkInfo(info, null);
+        }
+    }
+
+    private LinkInfo KprobeMultiInfo(in BpfLinkInfo info)
+    {
+        var addresses = new ulong[info.KprobeMultiCount];
+        var cookies = new ulong[addresses.Length];
+        if (addresses.Length > 0)
+        {
+            fixed (ulong* a = addresses)
+            fixed (ulong* c = cookies)
+            {
+                var again = new BpfLinkInfo { KprobeMultiAddrs = Sys.Pointer(a), KprobeMultiCookies = Sys.Pointer(c), KprobeMultiCount = (uint)addresses.Length };
+                Sys.ObjGetInfo(Fd, ref again);
+            }
+        }
+        return new LinkInfo(info, null) { Addresses = addresses, Cookies = cookies };
+    }
+
+    private LinkInfo UprobeMultiInfo(in BpfLinkInfo info)
+    {
+        var offsets = new ulong[info.UprobeMultiCount];
+        var refCounters = new ulong[offsets.Length];
+        var cookies = new ulong[offsets.Length];
+        var path = new byte[PathMax];
+        fixed (ulong* o = offsets)
+        fixed (ulong* r = refCounters)
+        fixed (ulong* c = cookies)
+        fixed (byte* p = path)
+        {
+            var again = new BpfLinkInfo { UprobeMultiPath = Sys.Pointer(p), UprobeMultiPathSize = (uint)path.Length };
+            if (offsets.Length > 0)
+            {
+                again.UprobeMultiOffsets = Sys.Pointer(o);
+                again.UprobeMultiRefCtrOffsets = Sys.Pointer(r);
+                again.UprobeMultiCookies = Sys.Pointer(c);
+                again.UprobeMultiCount = (uint)offsets.Length;
+            }
+            Sys.ObjGetInfo(Fd, ref again);
+        }
+        return new LinkInfo(info, null) { FileName = Sys.CString(path), Offsets = offsets, RefCounterOffsets = refCounters, Cookies = cookies };
+    }
+
+    // PATH_MAX: the buffer bpftool's do_show_link gives every name.
+    private const int PathMax = 4096;
+
+    private delegate void SetNameBuffer(ref BpfLinkInfo info, ulong pointer, uint length);
+
+    /// <summary>A second BPF_OBJ_GET_INFO_BY_FD with a name buffer placed by <paramref name="set"/>.</summary>
+    private string ReadName(SetNameBuffer set)
+    {
+        var buffer = new byte[PathMax];
+        fixed (byte* p = buffer)
+        {
+            var again = default(BpfLinkInfo);
+            set(ref again, Sys.Pointer(p), (uint)buffer.Length);
+            Sys.ObjGetInfo(Fd, ref again);
+        }
+        return Sys.CString(buffer);
     }
 
     /// <summary>

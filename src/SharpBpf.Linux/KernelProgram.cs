@@ -108,6 +108,14 @@ public sealed unsafe class KernelProgram : IDisposable
                 {
                     throw new BpfNotSupportedException($"program type {UapiNames.NameOf(type) ?? type.ToString()}", minimum, BpfCommand.ProgLoad, e.Errno);
                 }
+                catch (BpfException e) when (e is not BpfVerifierException && e.Errno == Errno.EPERM && IsTrampoline(type, options.ExpectedAttachType))
+                {
+                    // A refusal with nothing in the verifier log (Sys.LoadWithLog asked for one): the
+                    // kernel will not build BPF trampolines here (no ftrace direct calls for BPF).
+                    var attach = options.ExpectedAttachType!.Value;
+                    throw BpfNotSupportedException.WithReason(UapiNames.NameOf(attach) ?? attach.ToString(),
+                        "the kernel refused the BPF trampoline program with EPERM and an empty verifier log", BpfCommand.ProgLoad, e.Errno);
+                }
                 return new KernelProgram(fd, type, name, 0, log);
             }
         }
@@ -116,6 +124,11 @@ public sealed unsafe class KernelProgram : IDisposable
             throw e.WithContext(what);
         }
     }
+
+    // Programs that run from a BPF trampoline (kernel/bpf/trampoline.c).
+    private static bool IsTrampoline(ProgramType type, AttachType? attach) =>
+        (type is ProgramType.Tracing or ProgramType.Lsm) &&
+        attach is AttachType.TraceFentry or AttachType.TraceFexit or AttachType.ModifyReturn or AttachType.LsmMac or AttachType.LsmCgroup;
 
     /// <summary>Wraps an open program fd (taking ownership), reading its type and name from the kernel.</summary>
     public static KernelProgram FromFd(BpfFileDescriptor fd)

@@ -28,6 +28,27 @@ public sealed class LinkInfo
     /// <summary>The id of the program it runs.</summary>
     public uint ProgramId => Raw.ProgId;
 
-    /// <summary>The tracepoint of a raw tracepoint link, else null.</summary>
+    /// <summary>The tracepoint of a raw tracepoint link (tp_btf included) or of a tracepoint perf_event link, else null.</summary>
     public string? TracepointName { get; }
+
+    /// <summary>The kernel function of a kprobe perf_event link, else null.</summary>
+    public string? FunctionName { get; init; }
+
+    /// <summary>The file of a uprobe perf_event link or a uprobe_multi link, else null.</summary>
+    public string? FileName { get; init; }
+
+    /// <summary>The target of an iterator link ("bpf_map_elem", "task"), else null.</summary>
+    public string? IteratorTarget { get; init; }
+
+    /// <summary>The probed addresses of a kprobe_multi link, in the kernel's order.</summary>
+    public IReadOnlyList<ulong> Addresses { get; init; } = [];
+
+    /// <summary>The probed file offsets of a uprobe_multi link.</summary>
+    public IReadOnlyList<ulong> Offsets { get; init; } = [];
+
+    /// <summary>The reference counter offsets of a uprobe_multi link, one per probe.</summary>
+    public IReadOnlyList<ulong> RefCounterOffsets { get; init; } = [];
+
+    /// <summary>The BPF cookies of a kprobe_multi or uprobe_multi link, one per probe.</summary>
+    public IReadOnlyList<ulong> Cookies { get; init; } = [];
 }

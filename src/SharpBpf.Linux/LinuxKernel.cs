@@ -25,6 +25,12 @@ public static class LinuxKernel
     /// </summary>
     public static int PossibleCpus => PossibleCpusValue.Value;
 
+    /// <summary>
+    /// The CPUs online now (/sys/devices/system/cpu/online), in increasing order: where per-CPU
+    /// perf buffers are opened, as libbpf's perf_buffer__new chooses them. Read afresh on each call.
+    /// </summary>
+    public static IReadOnlyList<int> OnlineCpus() => ParseCpuIndices(File.ReadAllText("/sys/devices/system/cpu/online"));
+
     /// <summary>Parses "6.18.44-fc" or "5.15.0-91-generic" into a version (0.0 when it has no numbers).</summary>
     internal static Version ParseRelease(string release)
     {
@@ -44,30 +50,28 @@ public static class LinuxKernel
         return n == 0 ? new Version(0, 0) : new Version(parts[0], parts[1], parts[2]);
     }
 
+    /// <summary>The CPUs of a kernel cpu list ("0-2,5" is 0, 1, 2, 5), in the list's order.</summary>
+    internal static int[] ParseCpuIndices(string list)
+    {
+        var cpus = new List<int>();
+        foreach (var range in list.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int dash = range.IndexOf('-', StringComparison.Ordinal);
+            int first = int.Parse(dash < 0 ? range : range.AsSpan(0, dash), CultureInfo.InvariantCulture);
+            int last = dash < 0 ? first : int.Parse(range.AsSpan(dash + 1), CultureInfo.InvariantCulture);
+            if (last < first)
+                throw new FormatException($"bad cpu range '{range}'");
+            for (int cpu = first; cpu <= last; cpu++)
+                cpus.Add(cpu);
+        }
+        if (cpus.Count == 0)
+            throw new FormatException($"empty cpu list '{list}'");
+        return [.. cpus];
+    }
+
     /// <summary>
     /// Counts the CPUs of a kernel cpu list ("0-3,8-11" is 8): the format of
     /// /sys/devices/system/cpu/possible (lib/bitmap-str.c, bitmap_print_to_pagebuf with a list).
     /// </summary>
-    internal static int ParseCpuList(string list)
-    {
-        int count = 0;
-        foreach (var range in list.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            int dash = range.IndexOf('-', StringComparison.Ordinal);
-            if (dash < 0)
-            {
-                _ = int.Parse(range, CultureInfo.InvariantCulture);
-                count++;
-                continue;
-            }
-            int first = int.Parse(range.AsSpan(0, dash), CultureInfo.InvariantCulture);
-            int last = int.Parse(range.AsSpan(dash + 1), CultureInfo.InvariantCulture);
-            if (last < first)
-                throw new FormatException($"bad cpu range '{range}'");
-            count += last - first + 1;
-        }
-        if (count == 0)
-            throw new FormatException($"empty cpu list '{list}'");
-        return count;
-    }
+    internal static int ParseCpuList(string list) => ParseCpuIndices(list).Length;
 }

@@ -18,10 +18,10 @@ public sealed class FdLeakTests
     {
         Kernel.RequireBpfFs();
         Exercise(); // warm up: the runtime opens files of its own the first time round
-        var before = OpenFds();
+        var before = ProcessFds.List();
         for (int i = 0; i < 3; i++)
             Exercise();
-        var after = OpenFds();
+        var after = ProcessFds.List();
         Assert.Equal(Count(before, IsBpf), Count(after, IsBpf));
         Assert.True(before.Count == after.Count,
             $"open fds went from {before.Count} to {after.Count}: {string.Join(", ", after.Except(before))}");
@@ -92,24 +92,4 @@ public sealed class FdLeakTests
 
     private static int Count(List<string> fds, Func<string, bool> what) => fds.Count(what);
 
-    // The targets of /proc/self/fd/* ("anon_inode:bpf-map", "/dev/null", ...), minus the directory's own fd.
-    private static List<string> OpenFds()
-    {
-        var result = new List<string>();
-        foreach (var entry in Directory.GetFiles("/proc/self/fd"))
-        {
-            try
-            {
-                var target = new FileInfo(entry).LinkTarget;
-                if (target is not null && !target.StartsWith("/proc/", StringComparison.Ordinal))
-                    result.Add(target);
-            }
-            catch (IOException)
-            {
-                // Closed between listing and reading: the directory's own fd.
-            }
-        }
-        result.Sort(StringComparer.Ordinal);
-        return result;
-    }
 }

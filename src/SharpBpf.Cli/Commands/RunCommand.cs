@@ -4,10 +4,11 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using SharpBpf.Runtime;
 using SharpBpf.Runtime.Interpreter;
+using SharpBpf.Runtime.Jit;
 
 namespace SharpBpf.Cli.Commands;
 
-/// <summary><c>sharpbpf run FILE [--mem HEX | --mem-file F] [--budget N] [--repeat N]</c>.</summary>
+/// <summary><c>sharpbpf run FILE [--mem HEX | --mem-file F] [--budget N] [--repeat N] [--engine interp|jit]</c>.</summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -17,7 +18,9 @@ internal static class RunCommand
         var memFile = new Option<string?>("--mem-file") { Description = "Input memory from a file." };
         var budget = new Option<long>("--budget") { Description = "Instructions to execute before stopping.", DefaultValueFactory = _ => 1_000_000_000 };
         var repeat = new Option<int>("--repeat") { Description = "Also time N runs and print the median ns/run.", DefaultValueFactory = _ => 0 };
-        var cmd = new Command("run", "Run a program in the interpreter and print r0.") { file, mem, memFile, budget, repeat };
+        var engine = new Option<string>("--engine") { Description = "Engine: interp (the interpreter) or jit (x86-64 machine code).", DefaultValueFactory = _ => "interp" };
+        engine.AcceptOnlyFromAmong("interp", "jit");
+        var cmd = new Command("run", "Run a program and print r0.") { file, mem, memFile, budget, repeat, engine };
         cmd.Validators.Add(r =>
         {
             if (r.GetValue(mem) is not null && r.GetValue(memFile) is not null)
@@ -39,9 +42,12 @@ internal static class RunCommand
             var helpers = HelperRegistry.CreateConformance();
             var interpreter = BpfInterpreter.Create(loaded.Instructions, helpers);
             interpreter.InstructionBudget = p.GetValue(budget);
+            using var jit = p.GetValue(engine) == "jit" ? CompileOrFallBack(loaded.Instructions, helpers) : null;
+            if (jit is not null)
+                jit.InstructionBudget = p.GetValue(budget);
             var map = new MemoryMap();
             var input = memory is null ? null : (byte[])memory.Clone();
-            var result = interpreter.Run(input, map);
+            var result = jit is null ? interpreter.Run(input, map) : jit.Run(input, map);
             if (result.Error is not null)
                 throw new CliError($"run: {result.Error}");
             Console.Out.WriteLine($"r0 = 0x{result.ReturnValue:x}");
@@ -49,12 +55,28 @@ internal static class RunCommand
             if (n > 0)
             {
                 var buffer = memory is null ? null : (byte[])memory.Clone();
-                double ns = Time(k => RunMany(interpreter, buffer, map, k), n);
+                double ns = jit is null
+                    ? Time(k => RunMany(interpreter, buffer, map, k), n)
+                    : Time(k => RunMany(jit, buffer, map, k), n);
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ns:0.##} ns/run"));
             }
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>The JIT's program, or null (after saying why) when this process cannot run machine code.</summary>
+    private static JitProgram? CompileOrFallBack(SharpBpf.Core.Instruction[] program, HelperRegistry helpers)
+    {
+        try
+        {
+            return BpfJit.Compile(program, helpers);
+        }
+        catch (JitUnavailableException e)
+        {
+            Console.Error.WriteLine($"run: the JIT is unavailable ({e.Message}); using the interpreter");
+            return null;
+        }
     }
 
     /// <summary>Median ns/run over 11 batches of about n/11 runs each (after a warm-up); <paramref name="runMany"/> runs k times.</summary>
@@ -79,12 +101,20 @@ internal static class RunCommand
 
     // The timed loop has its own fully optimized method: inside Time it ran as on-stack-replacement
     // code of a Tier0 method, which added several ns per run and made short programs look up to
-    // 50% slower than callers that run them from optimized code see. 
+    // 50% slower than callers that run them from optimized code see. One per engine, so each
+    // loop makes a direct call.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void RunMany(BpfInterpreter interpreter, byte[]? buffer, MemoryMap map, int n)
     {
         for (int i = 0; i < n; i++)
             interpreter.Run(buffer, map);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void RunMany(JitProgram jit, byte[]? buffer, MemoryMap map, int n)
+    {
+        for (int i = 0; i < n; i++)
+            jit.Run(buffer, map);
     }
 
     internal static byte[] ParseHexBytes(string text)

@@ -91,6 +91,26 @@ internal static unsafe partial class Libc
     /// <summary>PERF_FLAG_FD_CLOEXEC.</summary>
     public const ulong PerfFlagFdCloexec = 8;
 
+    /// <summary>PERF_EVENT_IOC_ENABLE: _IO('$', 0) (include/uapi/linux/perf_event.h).</summary>
+    public const ulong PerfEventIocEnable = 0x2400;
+
+    /// <summary>eventfd(2): a counter to wake an epoll_wait from another thread.</summary>
+    [LibraryImport(Name, EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
+
+    /// <summary>EFD_CLOEXEC.</summary>
+    public const int EfdCloexec = 0x80000;
+    /// <summary>EFD_NONBLOCK.</summary>
+    public const int EfdNonblock = 0x800;
+
+    /// <summary>read(2).</summary>
+    [LibraryImport(Name, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint count);
+
+    /// <summary>write(2).</summary>
+    [LibraryImport(Name, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, byte* buffer, nuint count);
+
     /// <summary>statfs(2) into a buffer of at least <see cref="StatfsSize"/> bytes; f_type is its first word on x86-64 and arm64.</summary>
     [LibraryImport(Name, EntryPoint = "statfs", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Statfs(string path, byte* buffer);

@@ -47,7 +47,7 @@ internal static unsafe partial class Sys
 
     /// <summary>
     /// Issues BPF_PROG_LOAD or BPF_BTF_LOAD. With <paramref name="level"/> None the first attempt has
-    /// no log (the fast path); a rejection (EACCES, EINVAL) is repeated at log level 1 to explain it,
+    /// no log (the fast path); a rejection (EACCES, EINVAL, EPERM) is repeated at log level 1 to explain it,
     /// and thrown as <see cref="BpfVerifierException"/>. With a level the log is kept in
     /// <paramref name="log"/> on success. Either way the buffer grows on ENOSPC, to log_true_size
     /// where the kernel reports it (6.4+) or twice the size before.
@@ -63,7 +63,9 @@ internal static unsafe partial class Sys
             int fd = Invoke(command, ref attr, out errno);
             if (fd >= 0)
                 return new BpfFileDescriptor(fd);
-            if (errno is not (Errno.EACCES or Errno.EINVAL))
+            // EPERM too: the verifier refuses some programs with it (BPF trampolines where the
+            // kernel cannot make them), and an empty log then tells that apart from a rejection.
+            if (errno is not (Errno.EACCES or Errno.EINVAL or Errno.EPERM))
                 throw Error(command, errno);
             level = VerifierLogLevel.Basic;
         }

@@ -4,6 +4,7 @@ using SharpBpf.Core.Diagnostics;
 using SharpBpf.Core.Files;
 using SharpBpf.Core.Formatting;
 using SharpBpf.Runtime.Interpreter;
+using SharpBpf.Runtime.Jit;
 
 namespace SharpBpf.Runtime.Conformance;
 
@@ -28,8 +29,8 @@ public static class ConformanceRunner
         return files;
     }
 
-    /// <summary>Runs one file in the interpreter.</summary>
-    public static ConformanceResult RunFile(string path)
+    /// <summary>Runs one file in an engine (the interpreter unless told otherwise).</summary>
+    public static ConformanceResult RunFile(string path, EngineKind engine = EngineKind.Interpreter)
     {
         string text;
         try
@@ -40,11 +41,11 @@ public static class ConformanceRunner
         {
             return new ConformanceResult(path, ConformanceOutcome.Failed, $"cannot read: {e.Message}");
         }
-        return RunText(path, text);
+        return RunText(path, text, engine);
     }
 
-    /// <summary>Runs the text of a conformance file in the interpreter.</summary>
-    public static ConformanceResult RunText(string path, string text)
+    /// <summary>Runs the text of a conformance file in an engine (the interpreter unless told otherwise).</summary>
+    public static ConformanceResult RunText(string path, string text, EngineKind engine = EngineKind.Interpreter)
     {
         ConformanceFile test;
         try
@@ -79,7 +80,25 @@ public static class ConformanceRunner
             return Fail(path, "expected the program to be rejected, but it loaded");
 
         var memory = test.Memory is null ? null : (byte[])test.Memory.Clone();
-        var result = interpreter!.Run(memory);
+        ExecutionResult result;
+        if (engine == EngineKind.Jit)
+        {
+            JitProgram jit;
+            try
+            {
+                jit = BpfJit.Compile(program, HelperRegistry.CreateConformance());
+            }
+            catch (JitUnavailableException e)
+            {
+                return Fail(path, $"JIT unavailable: {e.Message}");
+            }
+            using (jit)
+                result = jit.Run(memory);
+        }
+        else
+        {
+            result = interpreter!.Run(memory);
+        }
         if (test.Error is { Length: > 0 } expectedError)
         {
             if (result.Error is null)

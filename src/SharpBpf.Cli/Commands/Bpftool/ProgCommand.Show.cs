@@ -1,0 +1,243 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using SharpBpf.Linux;
+using SharpBpf.Linux.Printing;
+
+namespace SharpBpf.Cli.Commands.Bpftool;
+
+/// <summary><c>prog show|list [PROG]</c>, and what the prog subcommands share: PROG parsing and output.</summary>
+internal static partial class ProgCommand
+{
+    static partial void AddShow(Command prog)
+    {
+        var args = new Argument<string[]>("PROG") { Description = "id ID | tag TAG | name NAME | pinned FILE", Arity = ArgumentArity.ZeroOrMore };
+        var show = new Command("show", "Show programs in the kernel: prog show [PROG] (bpftool prog show).") { args };
+        show.Aliases.Add("list");
+        show.SetAction(p =>
+        {
+            var a = new BpftoolArgs(p.GetValue(args)!, "prog show");
+            var pins = p.GetValue(GlobalOptions.BpfFs) ? PinnedObjects.Find(PinnedObjectKind.Program) : null;
+            using var output = BpftoolOutput.Open(p);
+            if (!a.AtEnd)
+            {
+                var programs = OpenPrograms(a, "prog show");
+                try
+                {
+                    if (!a.AtEnd)
+                        throw a.Unexpected();
+                    if (output.Json is { } j && programs.Count > 1)
+                        j.StartArray();
+                    foreach (var program in programs)
+                        Show(output, ProgramShowEntry.Read(program), pins);
+                    if (output.Json is { } j2 && programs.Count > 1)
+                        j2.EndArray();
+                }
+                finally
+                {
+                    Dispose(programs);
+                }
+                return 0;
+            }
+            output.Json?.StartArray();
+            foreach (uint id in KernelObjectIds.Programs())
+            {
+                KernelProgram program;
+                try
+                {
+                    program = KernelProgram.FromId(id);
+                }
+                catch (BpfException e) when (e.Errno == Errno.ENOENT)
+                {
+                    continue; // unloaded since the id was listed
+                }
+                using (program)
+                    Show(output, ProgramShowEntry.Read(program), pins);
+            }
+            output.Json?.EndArray();
+            return 0;
+        });
+        prog.Subcommands.Add(show);
+    }
+
+    private static void Show(BpftoolOutput output, ProgramShowEntry entry, IReadOnlyDictionary<uint, List<string>>? pins)
+    {
+        if (output.Json is { } j)
+            ProgramShowPrinter.WriteJson(j, entry, pins);
+        else
+            ProgramShowPrinter.WritePlain(output.Text, entry, pins);
+    }
+
+    /// <summary>
+    /// PROG as bpftool's prog_parse_fds takes it: <c>id ID</c>, <c>pinned FILE</c> (one program),
+    /// <c>tag TAG</c> or <c>name NAME</c> (every program with that tag or name).
+    /// </summary>
+    internal static List<KernelProgram> OpenPrograms(BpftoolArgs a, string command)
+    {
+        if (a.Accept("id"))
+        {
+            string text = a.Next("a program id");
+            if (!CNumbers.TryParseUnsigned(text, 0, out ulong id) || id > uint.MaxValue)
+                throw new CliError($"{command}: can't parse {text} as ID", 2);
+            return [Fail(() => KernelProgram.FromId((uint)id), $"get by id ({id})")];
+        }
+        if (a.Accept("pinned"))
+        {
+            string path = a.Next("a pinned path");
+            return [OpenPinned(path)];
+        }
+        bool byTag = a.Accept("tag");
+        if (byTag || a.Accept("name"))
+        {
+            string wanted = a.Next(byTag ? "a tag" : "a name");
+            if (byTag && (wanted.Length != 16 || !wanted.All(char.IsAsciiHexDigit)))
+                throw new CliError($"{command}: can't parse tag", 2);
+            if (!byTag && Encoding.UTF8.GetByteCount(wanted) > 127) // MAX_PROG_FULL_NAME - 1
+                throw new CliError($"{command}: can't parse name", 2);
+            var found = new List<KernelProgram>();
+            foreach (uint id in KernelObjectIds.Programs())
+            {
+                KernelProgram program;
+                try
+                {
+                    program = KernelProgram.FromId(id);
+                }
+                catch (BpfException e) when (e.Errno == Errno.ENOENT)
+                {
+                    continue;
+                }
+                var info = program.GetInfo();
+                bool match = byTag
+                    ? string.Equals(info.Tag, wanted, StringComparison.OrdinalIgnoreCase)
+                    : wanted.Length > 15 ? ProgramShowEntry.FullNameOf(program, info) == wanted : info.Name == wanted;
+                if (match)
+                    found.Add(program);
+                else
+                    program.Dispose();
+            }
+            if (found.Count == 0)
+                throw new CliError($"{command}: no program with {(byTag ? "tag" : "name")} '{wanted}'");
+            return found;
+        }
+        throw new CliError($"{command}: expected 'id', 'tag', 'name' or 'pinned', got: '{a.Peek}'?", 2);
+    }
+
+    /// <summary>PROG naming exactly one program.</summary>
+    internal static KernelProgram OpenProgram(BpftoolArgs a, string command)
+    {
+        var programs = OpenPrograms(a, command);
+        if (programs.Count > 1)
+        {
+            Dispose(programs);
+            throw new CliError($"{command}: several programs match this handle");
+        }
+        return programs[0];
+    }
+
+    private static KernelProgram OpenPinned(string path)
+    {
+        // open_obj_pinned_any: the pin must hold a program.
+        var program = Fail(() => KernelProgram.OpenPinned(path), $"bpf obj get ({path})");
+        if (PinnedObjects.KindOf(program.Fd) is { } kind && kind != PinnedObjectKind.Program)
+        {
+            program.Dispose();
+            throw new CliError($"incorrect object type: {kind.ToString().ToLowerInvariant()}");
+        }
+        return program;
+    }
+
+    internal static T Fail<T>(Func<T> open, string what)
+    {
+        try
+        {
+            return open();
+        }
+        catch (BpfException e)
+        {
+            throw new CliError($"{what}: {MapElementPrinter.StrError(e.Errno)}");
+        }
+    }
+
+    internal static void Dispose(IEnumerable<IDisposable> objects)
+    {
+        foreach (var o in objects)
+            o.Dispose();
+    }
+}
+
+/// <summary>Where a bpftool-style command prints: stdout, and with -j/-p the JSON writer over it (closed with bpftool's newline).</summary>
+internal sealed class BpftoolOutput : IDisposable
+{
+    private BpftoolOutput(TextWriter text, BpftoolJsonWriter? json)
+    {
+        Text = text;
+        Json = json;
+    }
+
+    public TextWriter Text { get; }
+
+    public BpftoolJsonWriter? Json { get; }
+
+    public static BpftoolOutput Open(ParseResult p)
+    {
+        var text = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false, NewLine = "\n" };
+        return new BpftoolOutput(text, GlobalOptions.WantsJson(p) ? new BpftoolJsonWriter(text, GlobalOptions.WantsPretty(p)) : null);
+    }
+
+    public void Dispose()
+    {
+        // bpftool's jsonw_destroy at exit: the newline after the document.
+        Json?.Finish();
+        Text.Flush();
+        Text.Dispose();
+    }
+}
+
+/// <summary>C's strtoul as bpftool uses it for ids, sizes and bytes.</summary>
+internal static class CNumbers
+{
+    /// <summary>strtoul(text, &amp;end, base) with *end == '\0': base 0 reads 0x.. as hex and 0.. as octal; a leading '-' negates.</summary>
+    public static bool TryParseUnsigned(string text, int numberBase, out ulong value)
+    {
+        value = 0;
+        int i = 0;
+        while (i < text.Length && char.IsWhiteSpace(text[i]))
+            i++;
+        bool negative = false;
+        if (i < text.Length && (text[i] == '+' || text[i] == '-'))
+            negative = text[i++] == '-';
+        if ((numberBase == 0 || numberBase == 16) && i + 1 < text.Length && text[i] == '0' && (text[i + 1] | 0x20) == 'x' &&
+            i + 2 < text.Length && char.IsAsciiHexDigit(text[i + 2]))
+        {
+            numberBase = 16;
+            i += 2;
+        }
+        else if (numberBase == 0)
+        {
+            numberBase = i < text.Length && text[i] == '0' ? 8 : 10;
+        }
+        int start = i;
+        ulong v = 0;
+        for (; i < text.Length; i++)
+        {
+            int d = char.IsAsciiDigit(text[i]) ? text[i] - '0' : char.IsAsciiLetter(text[i]) ? (text[i] | 0x20) - 'a' + 10 : 99;
+            if (d >= numberBase)
+                return false;
+            v = unchecked(v * (ulong)numberBase + (ulong)d);
+        }
+        if (i == start)
+            return false;
+        value = negative ? unchecked(0 - v) : v;
+        return true;
+    }
+
+    public static uint ParseU32(BpftoolArgs a, string what, string command)
+    {
+        string text = a.Next(what);
+        if (!TryParseUnsigned(text, 0, out ulong v))
+            throw new CliError($"{command}: can't parse {text} as {what}", 2);
+        return (uint)v;
+    }
+
+    public static string Text(ulong v) => v.ToString(CultureInfo.InvariantCulture);
+}

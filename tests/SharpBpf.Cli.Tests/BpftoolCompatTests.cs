@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SharpBpf.TestKit;
+using Xunit;
+
+namespace SharpBpf.Cli.Tests;
+
+/// <summary>
+/// sharpbpf's bpftool commands beside bpftool 7.1 itself, on objects in the kernel: programs of
+/// tests/data/objects/subprogs.o loaded by bpftool (sub-programs, func_info, line_info, a BTF
+/// map) and maps of several types made by sharpbpf. Every test pins under its own bpffs folder
+/// and removes it. Skipped where bpftool or bpf(2) is not available.
+/// </summary>
+public sealed class BpftoolCompatTests : IDisposable
+{
+    private readonly string _dir = $"/sys/fs/bpf/sharpbpf-cli-test-{Environment.ProcessId}-{Guid.NewGuid():N}";
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+            Directory.Delete(_dir, recursive: true);
+    }
+
+    private static (int Exit, string Out, string Err) Bpftool(params string[] args)
+    {
+        var psi = new ProcessStartInfo("bpftool") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static void RequireBpftool()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/fdinfo/0"))
+            Assert.Skip("needs Linux");
+        try
+        {
+            var (exit, output, _) = Bpftool("version");
+            if (exit != 0 || !output.Contains("bpftool v7.", StringComparison.Ordinal))
+                Assert.Skip("needs bpftool 7.x");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Assert.Skip("needs bpftool on PATH");
+        }
+        if (Bpftool("map", "show").Exit != 0)
+            Assert.Skip("bpf(2) is not permitted here (run as root)");
+    }
+
+    /// <summary>Loads subprogs.o with bpftool, pinning its three programs; returns their pins.</summary>
+    private string[] LoadSubprogs()
+    {
+        RequireBpftool();
+        Directory.CreateDirectory(_dir);
+        string obj = Path.Combine(TestPaths.Data, "objects", "subprogs.o");
+        var load = Bpftool("prog", "loadall", obj, Path.Combine(_dir, "progs"));
+        Assert.True(load.Exit == 0, load.Err);
+        return Directory.GetFiles(Path.Combine(_dir, "progs")).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    private static void SameAsBpftool(params string[] args)
+    {
+        var ours = CliRunner.Run(args);
+        var theirs = Bpftool(args);
+        Assert.True(theirs.Exit == 0, $"bpftool {string.Join(' ', args)}: {theirs.Err}");
+        Assert.True(ours.Exit == 0, $"sharpbpf {string.Join(' ', args)}: {ours.Err}");
+        Assert.Equal(theirs.Out, ours.Out);
+    }
+
+    /// <summary>Every field bpftool prints, with the same value (pids come from /proc and are left out).</summary>
+    private static void SameJson(string ours, string theirs)
+    {
+        using var a = JsonDocument.Parse(ours);
+        using var b = JsonDocument.Parse(theirs);
+        Same(b.RootElement, a.RootElement, "$");
+    }
+
+    private static void Same(JsonElement expected, JsonElement actual, string path)
+    {
+        Assert.True(expected.ValueKind == actual.ValueKind, $"{path}: {expected.ValueKind} vs {actual.ValueKind}");
+        switch (expected.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var names = expected.EnumerateObject().Select(p => p.Name).Where(n => n != "pids").ToList();
+                Assert.Equal(names, actual.EnumerateObject().Select(p => p.Name).Where(n => n != "pids").ToList());
+                foreach (var name in names)
+                    Same(expected.GetProperty(name), actual.GetProperty(name), path + "." + name);
+                break;
+            case JsonValueKind.Array:
+                Assert.Equal(expected.GetArrayLength(), actual.GetArrayLength());
+                for (int i = 0; i < expected.GetArrayLength(); i++)
+                    Same(expected[i], actual[i], $"{path}[{i}]");
+                break;
+            default:
+                Assert.True(expected.GetRawText() == actual.GetRawText(), $"{path}: {expected.GetRawText()} vs {actual.GetRawText()}");
+                break;
+        }
+    }
+
+    [Fact]
+    public void Prog_show_matches_bpftool_in_text_and_json()
+    {
+        foreach (var pin in LoadSubprogs())
+        {
+            SameAsBpftool("prog", "show", "pinned", pin);
+            SameAsBpftool("-f", "prog", "show", "pinned", pin);
+            SameAsBpftool("-p", "prog", "show", "pinned", pin);
+            var ours = CliRunner.Run("prog", "show", "pinned", pin, "-j");
+            var theirs = Bpftool("prog", "show", "pinned", pin, "-j");
+            SameJson(ours.Out, theirs.Out);
+            Assert.Contains("\"map_ids\":[", theirs.Out, StringComparison.Ordinal);
+            Assert.Contains("\"btf_id\":", ours.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Prog_dump_xlated_matches_bpftool_with_lines_functions_and_opcodes()
+    {
+        foreach (var pin in LoadSubprogs())
+        {
+            SameAsBpftool("prog", "dump", "xlated", "pinned", pin);
+            SameAsBpftool("prog", "dump", "xlated", "pinned", pin, "linum");
+            SameAsBpftool("prog", "dump", "xlated", "pinned", pin, "opcodes");
+            SameAsBpftool("-j", "prog", "dump", "xlated", "pinned", pin);
+            SameAsBpftool("-p", "prog", "dump", "xlated", "pinned", pin, "linum");
+        }
+        var text = CliRunner.Run("prog", "dump", "xlated", "pinned", Path.Combine(_dir, "progs", "socket_subprogs")).Out;
+        Assert.StartsWith("int socket_subprogs(struct __sk_buff * skb):\n; int socket_subprogs(struct __sk_buff *skb)\n   0: (bf) r6 = r1\n", text, StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"\(85\) call pc\+\d+#bpf_prog_[0-9a-f]{16}_bucket_of\n"), text);
+        Assert.Contains("int bucket_of(const struct pkt_info * info):\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Prog_dump_jited_lists_each_function_in_objdump_layout()
+    {
+        if (System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture != System.Runtime.InteropServices.Architecture.X64)
+            Assert.Skip("x86-64 JIT images only");
+        string pin = LoadSubprogs().Single(p => p.EndsWith("socket_subprogs", StringComparison.Ordinal));
+        var (exit, text, err) = CliRunner.Run("prog", "dump", "jited", "pinned", pin);
+        Assert.True(exit == 0, err);
+        var lines = text.Split('\n');
+        Assert.Equal("int socket_subprogs(struct __sk_buff * skb):", lines[0]);
+        Assert.Matches(new Regex("^bpf_prog_[0-9a-f]{16}_socket_subprogs:$"), lines[1]);
+        Assert.Equal("; int socket_subprogs(struct __sk_buff *skb)", lines[2]);
+        Assert.Equal("   0:\tnopl   0x0(%rax,%rax,1)", lines[3]);
+        Assert.Contains("int bucket_of(const struct pkt_info * info):\n", text, StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"\n +[0-9a-f]+:\tleave\s*\n"), text);
+        var json = CliRunner.Run("-j", "prog", "dump", "jited", "pinned", pin, "opcodes").Out;
+        using var doc = JsonDocument.Parse(json);
+        var first = doc.RootElement[0];
+        Assert.Equal("int socket_subprogs(struct __sk_buff * skb)", first.GetProperty("proto").GetString());
+        var insn = first.GetProperty("insns")[0];
+        Assert.Equal("0x0", insn.GetProperty("pc").GetString());
+        Assert.Equal("nopl", insn.GetProperty("operation").GetString());
+        Assert.Equal(["0x0f", "0x1f", "0x44", "0x00", "0x00"], insn.GetProperty("opcodes").EnumerateArray().Select(e => e.GetString()!).ToArray());
+    }
+
+    [Fact]
+    public void Map_commands_match_bpftool_on_several_map_types()
+    {
+        RequireBpftool();
+        Directory.CreateDirectory(_dir);
+        string P(string name) => Path.Combine(_dir, name);
+        void Ok(params string[] args)
+        {
+            var r = CliRunner.Run(args);
+            Assert.True(r.Exit == 0, $"sharpbpf {string.Join(' ', args)}: {r.Err}");
+        }
+        Ok("map", "create", P("hash"), "type", "hash", "key", "4", "value", "8", "entries", "16", "name", "cli_hash", "flags", "1");
+        Ok("map", "create", P("pcpu"), "type", "percpu_array", "key", "4", "value", "12", "entries", "4", "name", "cli_pcpu");
+        Ok("map", "create", P("lru"), "type", "lru_percpu_hash", "key", "8", "value", "20", "entries", "8", "name", "cli_lru");
+        Ok("map", "create", P("inner"), "type", "array", "key", "4", "value", "4", "entries", "2", "name", "cli_inner");
+        Ok("map", "create", P("outer"), "type", "array_of_maps", "key", "4", "value", "4", "entries", "4", "name", "cli_outer", "inner_map", "pinned", P("inner"));
+        Ok("map", "create", P("wide"), "type", "hash", "key", "20", "value", "40", "entries", "4", "name", "cli_wide");
+        Ok("map", "update", "pinned", P("hash"), "key", "1", "0", "0", "0", "value", "1", "2", "3", "4", "5", "6", "7", "8");
+        Ok("map", "update", "pinned", P("hash"), "key", "hex", "a", "b", "c", "d", "value", "hex", "ff", "fe", "0x10", "0", "0", "0", "0", "1", "noexist");
+        Ok("map", "update", "pinned", P("pcpu"), "key", "2", "0", "0", "0", "value", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
+        Ok("map", "update", "pinned", P("lru"), "key", "1", "2", "3", "4", "5", "6", "7", "8", "value", "0x41", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0");
+        Ok("map", "update", "pinned", P("outer"), "key", "3", "0", "0", "0", "value", "pinned", P("inner"));
+        Ok(["map", "update", "pinned", P("wide"), "key", .. Enumerable.Range(1, 20).Select(i => i.ToString()), "value", .. Enumerable.Range(1, 40).Select(i => i.ToString())]);
+        Assert.NotEqual(0, CliRunner.Run("map", "update", "pinned", P("hash"), "key", "1", "0", "0", "0", "value", "1", "2", "3", "4", "5", "6", "7", "8", "noexist").Exit);
+
+        foreach (var name in new[] { "hash", "pcpu", "lru", "inner", "outer", "wide" })
+        {
+            SameAsBpftool("map", "show", "pinned", P(name));
+            SameAsBpftool("map", "dump", "pinned", P(name));
+            SameAsBpftool("-p", "map", "dump", "pinned", P(name));
+            SameJson(CliRunner.Run("-j", "map", "show", "pinned", P(name)).Out, Bpftool("-j", "map", "show", "pinned", P(name)).Out);
+            SameJson(CliRunner.Run("-j", "map", "dump", "pinned", P(name)).Out, Bpftool("-j", "map", "dump", "pinned", P(name)).Out);
+        }
+        SameAsBpftool("-f", "map", "show", "pinned", P("hash"));
+        SameAsBpftool("map", "lookup", "pinned", P("hash"), "key", "1", "0", "0", "0");
+        SameAsBpftool("-j", "map", "lookup", "pinned", P("pcpu"), "key", "2", "0", "0", "0");
+        SameAsBpftool("map", "getnext", "pinned", P("hash"));
+        SameAsBpftool("-j", "map", "getnext", "pinned", P("hash"));
+        SameAsBpftool("map", "getnext", "pinned", P("pcpu"), "key", "1", "0", "0", "0");
+        var missing = CliRunner.Run("map", "lookup", "pinned", P("hash"), "key", "9", "9", "9", "9");
+        Assert.Equal("key:\n09 09 09 09\n\nNot found\n", missing.Out);
+        Ok("map", "delete", "pinned", P("hash"), "key", "1", "0", "0", "0");
+        Ok("map", "freeze", "pinned", P("inner"));
+        SameAsBpftool("map", "show", "pinned", P("inner"));
+        Assert.Contains("frozen", CliRunner.Run("map", "show", "pinned", P("inner")).Out, StringComparison.Ordinal);
+        Ok("map", "pin", "pinned", P("hash"), P("hash2"));
+        SameAsBpftool("-f", "-j", "map", "show", "pinned", P("hash2"));
+    }
+
+    [Fact]
+    public void Btf_map_dump_and_btf_commands_match_bpftool()
+    {
+        var pins = LoadSubprogs();
+        using var show = JsonDocument.Parse(Bpftool("-j", "prog", "show", "pinned", pins[0]).Out);
+        string mapId = show.RootElement.GetProperty("map_ids")[0].GetRawText();
+        string btfId = show.RootElement.GetProperty("btf_id").GetRawText();
+        Assert.Equal(0, CliRunner.Run("map", "update", "id", mapId, "key", "3", "0", "0", "0", "value", "42", "0", "0", "0", "0", "0", "0", "1").Exit);
+        SameAsBpftool("map", "dump", "id", mapId);
+        SameAsBpftool("-p", "map", "dump", "id", mapId);
+        SameAsBpftool("map", "lookup", "id", mapId, "key", "3", "0", "0", "0");
+        SameJson(CliRunner.Run("-j", "map", "dump", "id", mapId).Out, Bpftool("-j", "map", "dump", "id", mapId).Out);
+        Assert.Contains("\"formatted\":{\"key\":3,\"value\":72057594037927978}", CliRunner.Run("-j", "map", "dump", "id", mapId).Out, StringComparison.Ordinal);
+        SameAsBpftool("btf", "show", "id", btfId);
+        SameAsBpftool("-j", "btf", "show", "id", btfId);
+        SameAsBpftool("btf", "dump", "id", btfId);
+        SameAsBpftool("btf", "dump", "id", btfId, "format", "c");
+    }
+
+    [Fact]
+    public void Prog_run_reports_as_bpftool()
+    {
+        string pin = LoadSubprogs().Single(p => p.EndsWith("xdp_subprogs", StringComparison.Ordinal));
+        string packet = Path.Combine(_dir, "..", Path.GetFileName(_dir) + ".pkt");
+        packet = Path.Combine(Path.GetTempPath(), Path.GetFileName(_dir) + ".pkt");
+        File.WriteAllBytes(packet, Enumerable.Range(0, 64).Select(i => (byte)i).ToArray());
+        try
+        {
+            var ours = CliRunner.Run("prog", "run", "pinned", pin, "data_in", packet, "data_out", "-", "repeat", "3");
+            var theirs = Bpftool("prog", "run", "pinned", pin, "data_in", packet, "data_out", "-", "repeat", "3");
+            Assert.Equal(0, ours.Exit);
+            string Strip(string s) => Regex.Replace(s, @"duration \(average\): \d+ns", "duration (average): Nns");
+            Assert.Equal(Strip(theirs.Out), Strip(ours.Out));
+            Assert.Matches(new Regex(@"Return value: \d+, duration \(average\): \d+ns\n$"), ours.Out);
+            using var json = JsonDocument.Parse(CliRunner.Run("-j", "prog", "run", "pinned", pin, "data_in", packet).Out);
+            Assert.True(json.RootElement.TryGetProperty("retval", out _));
+            Assert.True(json.RootElement.TryGetProperty("duration", out _));
+        }
+        finally
+        {
+            File.Delete(packet);
+        }
+    }
+}
