@@ -11,6 +11,7 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ConformanceCommand.Create());
 root.Subcommands.Add(BtfCommand.Create());
 root.Subcommands.Add(ObjCommand.Create());
+root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.ProgCommand.Create());
 root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.MapCommand.Create());
 root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.LinkCommand.Create());
