@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every SharpBpf test suite and ends with one line: "tests: N passed, N failed, N skipped".
-# Installs what the tests need when it is missing: bpftool (the peer the BTF and object tests compare
-# with and load through), from Debian.
+# Installs what the tests need when it is missing, from Debian: bpftool (the peer the BTF, object and
+# kernel-CLI tests compare with and load through) and bpftrace (the reference `sharpbpf trace` is
+# compared with).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 need=()
 command -v bpftool >/dev/null 2>&1 || need+=(bpftool)
+command -v bpftrace >/dev/null 2>&1 || need+=(bpftrace)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${need[*]} from Debian"

@@ -10,7 +10,7 @@ internal static class KernelBench
     /// <summary>What the Linux column shows: ns/run, or why there is no figure.</summary>
     public readonly record struct Outcome(double? NsPerRun, string Text);
 
-    public static Outcome Run(string sharedDir, string program, ulong expected)
+    public static Outcome Run(string sharedDir, string program, ulong expected, int? repeat = null, int trials = 5)
     {
         string bench = Path.Combine(sharedDir, "bench");
         string script = Path.Combine(bench, "kernel_bench.py");
@@ -20,8 +20,13 @@ internal static class KernelBench
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { script, Path.Combine(bench, "bytecode", program + ".bin"), Path.Combine(bench, "bytecode", "pkt1500.bin"), "--trials", "5" })
+        foreach (var a in new[] { script, Path.Combine(bench, "bytecode", program + ".bin"), Path.Combine(bench, "bytecode", "pkt1500.bin"), "--trials", trials.ToString(CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
+        if (repeat is { } n)
+        {
+            psi.ArgumentList.Add("--repeat");
+            psi.ArgumentList.Add(n.ToString(CultureInfo.InvariantCulture));
+        }
         string stdout, stderr;
         int exit;
         try

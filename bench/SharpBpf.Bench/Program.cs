@@ -7,7 +7,8 @@ namespace SharpBpf.Bench;
 
 /// <summary>
 /// <c>compare</c> (default): our interpreter beside uBPF's figures and the Linux JIT, as a
-/// markdown table. <c>bdn [--quick] [BenchmarkDotNet args]</c>: the BenchmarkDotNet suite
+/// markdown table. <c>compare-jit</c>: our JIT beside the Linux JIT and uBPF's (see
+/// <see cref="CompareJitCommand"/>). <c>bdn [--quick] [BenchmarkDotNet args]</c>: the BenchmarkDotNet suite
 /// (<c>--quick</c>: BenchmarkDotNet's short run job).
 /// </summary>
 internal static class Program
@@ -20,6 +21,8 @@ internal static class Program
         {
             case "compare":
                 return CompareCommand.Run(rest);
+            case "compare-jit":
+                return CompareJitCommand.Run(rest);
             case "bdn":
             {
                 // In-process: BenchmarkDotNet's default toolchain would build a second copy of the
@@ -32,7 +35,7 @@ internal static class Program
                 return summary.HasCriticalValidationErrors ? 1 : 0;
             }
             default:
-                Console.Error.WriteLine("usage: SharpBpf.Bench [compare [--shared DIR] [--no-kernel] [--only NAME,...] | bdn [--quick] [BenchmarkDotNet args]]");
+                Console.Error.WriteLine("usage: SharpBpf.Bench [compare [--shared DIR] [--no-kernel] [--only NAME,...] | compare-jit [--no-kernel] [--no-verify] [--no-fold] [--trials N] [--only NAME,...] | bdn [--quick] [BenchmarkDotNet args]]");
                 return 2;
         }
     }

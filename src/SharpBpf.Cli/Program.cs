@@ -12,6 +12,7 @@ root.Subcommands.Add(ConformanceCommand.Create());
 root.Subcommands.Add(BtfCommand.Create());
 root.Subcommands.Add(ObjCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
+root.Subcommands.Add(TraceCommand.Create());
 root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.ProgCommand.Create());
 root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.MapCommand.Create());
 root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.LinkCommand.Create());

@@ -11,6 +11,12 @@ public sealed class HelperContext
     /// <summary>The pc of the call instruction.</summary>
     public int Pc { get; internal set; }
 
+    /// <summary>
+    /// What the host that started the run gave its helpers (the program's userspace maps, the CPU,
+    /// tail-call state: see <see cref="Helpers.RunEnvironment"/>); null for bare runs.
+    /// </summary>
+    public Helpers.RunEnvironment? Environment { get; set; }
+
     /// <summary>Where helpers such as bpf_trace_printk write; null discards.</summary>
     public TextWriter? Output { get; set; }
 

@@ -80,7 +80,18 @@ public sealed class VerifierFacts
     /// <summary>Some path reaches the instruction.</summary>
     public bool[] Reached { get; }
 
-    /// <summary>For loads, stores and atomics: every path's access was proven inside its object.</summary>
+    /// <summary>
+    /// Per slot: a load, store or atomic that some path reaches, and that on every path the
+    /// analysis explored was proven to lie inside its object (stack frame, context field, map
+    /// value or key, packet range, memory block). A JIT may drop the run-time check of such an
+    /// access, as long as it runs the program with what the options described: the program type's
+    /// context, the maps' value sizes, and in the memory convention a buffer of at least
+    /// <see cref="VerifierOptions.MemorySize"/> bytes (or of r2 bytes, when the size was left
+    /// unknown). False for everything else: other instructions, the second slot of lddw,
+    /// unreachable code, and legacy LD_ABS/LD_IND loads, whose bounds are checked at run time by
+    /// definition. Meaningful only when the program was accepted; in an accepted program every
+    /// reached access but LD_ABS/LD_IND is proven (else it would have been rejected).
+    /// </summary>
     public bool[] AccessInBounds { get; }
 
     /// <summary>For memory accesses: which kinds of memory they touch.</summary>

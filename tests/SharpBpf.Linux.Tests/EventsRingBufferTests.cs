@@ -273,31 +273,35 @@ public sealed class EventsRingBufferTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void A_handler_that_throws_loses_only_its_own_record(bool discardOdd)
+    [InlineData(false, 20, 4)]
+    [InlineData(true, 20, 4)]
+    [InlineData(false, 600, 500)]
+    [InlineData(true, 600, 250)]
+    public void A_handler_that_throws_loses_only_its_own_record(bool discardOdd, int runs, int failAt)
     {
         Kernel.Require();
-        // A 64 KiB ring stores its consumer position every 4 KiB: the failing record is found by counting.
+        // A 64 KiB ring stores its consumer position every 4 KiB (170 records of 24 bytes): the
+        // failing record is found by counting from the last store, before or after the first one.
         using var ring = EventsTestKit.RingBuffer(1 << 16);
         using var seq = EventsTestKit.Counter("seq");
         using var producer = EventsTestKit.RingProducer(ring, seq, null, 16, discardOdd);
         using var reader = new RingBufferReader(ring);
-        EventsTestKit.Run(producer, Packet, 20);
+        EventsTestKit.Run(producer, Packet, runs);
 
         var seen = new List<ulong>();
         var e = Assert.Throws<InvalidOperationException>(() => reader.Consume((_, r) =>
         {
             ulong s = BinaryPrimitives.ReadUInt64LittleEndian(r);
             seen.Add(s);
-            if (seen.Count == 4)
+            if (seen.Count == failAt)
                 throw new InvalidOperationException($"record {s}");
         }));
         ulong step = discardOdd ? 2UL : 1UL;
-        Assert.Equal($"record {3 * step}", e.Message);
-        Assert.Equal(4, reader.RecordsRead);
+        Assert.Equal($"record {(ulong)(failAt - 1) * step}", e.Message);
+        Assert.Equal(failAt, reader.RecordsRead);
         reader.Consume((_, r) => seen.Add(BinaryPrimitives.ReadUInt64LittleEndian(r)));
-        Assert.Equal(Enumerable.Range(0, (int)(20 / step)).Select(i => (ulong)i * step), seen);
+        Assert.Equal(Enumerable.Range(0, (int)(runs / (int)step)).Select(i => (ulong)i * step), seen);
+        Assert.Equal(runs / (int)step, reader.RecordsRead);
         Assert.Equal(0, reader.AvailableBytes());
     }
 

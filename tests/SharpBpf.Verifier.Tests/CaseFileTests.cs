@@ -1,4 +1,5 @@
 using SharpBpf.TestKit;
+using SharpBpf.Verifier.Agreement;
 using Xunit;
 
 namespace SharpBpf.Verifier.Tests;
@@ -9,7 +10,7 @@ public sealed class CaseFileTests
     private static string Dir => Path.Combine(TestPaths.Data, "verifier");
 
     private static IEnumerable<string> Names() =>
-        Directory.EnumerateFiles(Dir, "*.txt").Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal);
+        Directory.EnumerateFiles(Dir, "*.txt").Where(VerifierCase.IsCaseFile).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal);
 
     public static TheoryData<string> Cases() => new(Names());
 

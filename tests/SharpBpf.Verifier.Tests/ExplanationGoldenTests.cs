@@ -1,4 +1,5 @@
 using SharpBpf.TestKit;
+using SharpBpf.Verifier.Agreement;
 using Xunit;
 
 namespace SharpBpf.Verifier.Tests;

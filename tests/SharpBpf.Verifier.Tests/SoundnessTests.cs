@@ -3,6 +3,7 @@ using SharpBpf.Core;
 using SharpBpf.Core.Formatting;
 using SharpBpf.Runtime;
 using SharpBpf.Runtime.Interpreter;
+using SharpBpf.TestKit;
 using Xunit;
 
 namespace SharpBpf.Verifier.Tests;
@@ -192,5 +193,58 @@ public sealed class SoundnessTests
         Assert.Equal(MemoryRegionKind.Memory, result.Facts.Regions[2]);
         Assert.Equal(MemoryRegionKind.Stack, result.Facts.Regions[3]);
         Assert.False(result.Facts.AccessInBounds[0]);
+    }
+
+    public static TheoryData<string> AcceptedCorpus()
+    {
+        var data = new TheoryData<string>();
+        foreach (var (folder, pattern, group) in new[] { ("conformance/bpf_conformance/tests", "*.data", "conformance"), ("bench/bytecode", "*.hex", "bench") })
+        {
+            var dir = TestPaths.Shared is { } shared ? Path.Combine(shared, folder) : null;
+            if (dir is null || !Directory.Exists(dir))
+                continue;
+            foreach (var f in Directory.EnumerateFiles(dir, pattern).Select(f => Path.GetFileName(f)!).Where(n => !n.StartsWith("pkt1500", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+                data.Add(group + "/" + f);
+        }
+        if (data.Count == 0)
+            data.Add("(../shared absent)");
+        return data;
+    }
+
+    /// <summary>
+    /// The contract of <see cref="VerifierFacts.AccessInBounds"/> that a JIT relies on, on whole
+    /// programs (as XDP behind the memory convention's prolog, and in the memory convention): true
+    /// exactly for the reached loads, stores and atomics other than LD_ABS/LD_IND.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AcceptedCorpus))]
+    public void Accepted_program_has_every_reached_access_proven_and_nothing_else(string name)
+    {
+        var parts = name.Split('/');
+        if (parts.Length != 2)
+            Assert.Skip("../shared is absent");
+        var path = parts[0] == "bench"
+            ? TestPaths.RequireShared("bench", "bytecode", parts[1])
+            : TestPaths.RequireShared("conformance", "bpf_conformance", "tests", parts[1]);
+        var file = Core.Files.ProgramFile.Load(path);
+        int size = parts[0] == "bench" ? 1500 : file.Memory?.Length ?? 0;
+        foreach (var (program, options) in new[]
+        {
+            (file.Instructions, new VerifierOptions { MemorySize = size }),
+            (Agreement.MemoryConvention.AsXdp(file.Instructions, size), new VerifierOptions { ProgramType = ProgramType.Xdp }),
+        })
+        {
+            var result = Verifier.Verify(program, options);
+            if (!result.Accepted)
+                continue; // the shift and callx tests: rejected, no facts to check
+            for (int pc = 0; pc < program.Length; pc++)
+            {
+                var kind = OpcodeTable.KindOf(program[pc].Opcode);
+                bool secondSlot = pc > 0 && program[pc - 1].IsWide;
+                bool access = !secondSlot && result.Facts.Reached[pc] && kind is InstructionKind.Load or InstructionKind.LoadSx or InstructionKind.Store or InstructionKind.StoreImm or InstructionKind.Atomic;
+                Assert.True(access == result.Facts.AccessInBounds[pc], $"{name} pc {pc} ({kind}): AccessInBounds is {result.Facts.AccessInBounds[pc]}");
+                Assert.True(access == (result.Facts.Regions[pc] != MemoryRegionKind.None), $"{name} pc {pc}: region {result.Facts.Regions[pc]}");
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ using SharpBpf.Core;
 using SharpBpf.Core.Files;
 using SharpBpf.ObjectFile.Spec;
 using SharpBpf.TestKit;
+using SharpBpf.Verifier.Agreement;
 using Xunit;
 
 namespace SharpBpf.Verifier.Tests;
@@ -119,14 +120,6 @@ public sealed class SuiteTests
 
     // ---- the benchmark programs of ../shared/bench
 
-    /// <summary>kernel_bench.py's XDP prolog: r1 = data, r2 = data_end; if data + 1500 > data_end exit; r2 = 1500.</summary>
-    internal static readonly Instruction[] XdpProlog =
-    [
-        Instruction.FromRaw(0x00000000000000b7), Instruction.FromRaw(0x00000000000016bf), Instruction.FromRaw(0x0000000000006161),
-        Instruction.FromRaw(0x0000000000046261), Instruction.FromRaw(0x00000000000013bf), Instruction.FromRaw(0x000005dc00000307),
-        Instruction.FromRaw(0x00000000000123bd), Instruction.FromRaw(0x0000000000000095), Instruction.FromRaw(0x000005dc000002b7),
-    ];
-
     public static TheoryData<string> BenchPrograms =>
         TestPaths.SharedFiles("bench/bytecode", "*.hex", n => !n.StartsWith("pkt1500", StringComparison.Ordinal));
 
@@ -135,7 +128,7 @@ public sealed class SuiteTests
     public void Bench_program_verifies_as_xdp_and_in_the_memory_convention(string name)
     {
         var body = ProgramFile.Load(TestPaths.RequireShared("bench", "bytecode", name)).Instructions;
-        var xdp = Verifier.Verify([.. XdpProlog, .. body], new VerifierOptions { ProgramType = ProgramType.Xdp });
+        var xdp = Verifier.Verify(MemoryConvention.AsXdp(body, 1500), new VerifierOptions { ProgramType = ProgramType.Xdp });
         Assert.True(xdp.Accepted, $"{name} as XDP: {string.Join("\n", xdp.Errors.Select(e => e.Explain()))}");
         var mem = Verifier.Verify(body, new VerifierOptions { MemorySize = 1500 });
         Assert.True(mem.Accepted, $"{name} in the memory convention: {string.Join("\n", mem.Errors.Select(e => e.Explain()))}");

@@ -4,18 +4,25 @@ using SharpBpf.Core;
 using SharpBpf.Core.Files;
 using SharpBpf.ObjectFile.Spec;
 using SharpBpf.Verifier;
+using SharpBpf.Verifier.Agreement;
 
 namespace SharpBpf.Cli.Commands;
 
 /// <summary>
 /// <c>sharpbpf verify OBJ|FILE [--section S] [--type T] [--log]</c>: the verdict of SharpBpf's
-/// verifier per program, each rejection explained, and the kernel-style statistics.
+/// verifier per program, each rejection explained, and the kernel-style statistics. With
+/// <c>--agreement</c> or <c>--bench</c> it compares with the kernel's verifier on a corpus.
 /// </summary>
-internal static class VerifyCommand
+internal static partial class VerifyCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("OBJ|FILE") { Description = "A BPF object (clang -target bpf), or a program file: .bin, .hex, .data or assembly." };
+        var files = new Argument<string[]>("OBJ|FILE")
+        {
+            Description = "A BPF object (clang -target bpf), or a program file: .bin, .hex, .data, a verifier case file (.txt) or assembly. " +
+                "With --agreement or --bench: files and directories of the corpus.",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var section = new Option<string?>("--section") { Description = "Only the programs of this section (or with this name)." };
         var type = new Option<string?>("--type")
         {
@@ -26,13 +33,28 @@ internal static class VerifyCommand
         var privileged = new Option<bool>("--privileged") { Description = "The kernel's rules for a privileged loader: pointers may leak, uninitialised stack may be read." };
         var memSize = new Option<int?>("--mem-size") { Description = "The memory convention: the buffer's size, when known (r2 is then that constant)." };
         var maxErrors = new Option<int>("--max-errors") { Description = "Report up to N errors per program.", DefaultValueFactory = _ => 1 };
+        var agreement = new Option<bool>("--agreement")
+        {
+            Description = "Load every program of the corpus into the kernel too (root) and print the agreement table: verdicts of both verifiers, disagreements explained.",
+        };
+        var disagreements = new Option<string?>("--disagreements") { Description = "With --agreement: the listed disagreements (tests/data/verifier/agreement-disagreements.txt); an unlisted one fails." };
+        var generated = new Option<bool>("--generated") { Description = "With --agreement: add the generated programs with classic bugs (and their fixed twins)." };
+        var bench = new Option<bool>("--bench") { Description = "Time SharpBpf's verifier against the kernel's reported verification time on the corpus (markdown table)." };
+        var repeat = new Option<int>("--repeat") { Description = "With --bench: runs per program and verifier (the median is shown).", DefaultValueFactory = _ => 21 };
         var cmd = new Command("verify", "Verify programs without a kernel: the verdict, each rejection explained (where, which rule, the path that led there, a hint), and statistics.")
         {
-            file, section, type, log, privileged, memSize, maxErrors,
+            files, section, type, log, privileged, memSize, maxErrors, agreement, disagreements, generated, bench, repeat,
         };
         cmd.SetAction(p =>
         {
-            string path = p.GetValue(file)!;
+            string[] paths = p.GetValue(files)!;
+            if (p.GetValue(agreement))
+                return Agreement(paths, p.GetValue(disagreements), p.GetValue(generated), p.GetValue(log));
+            if (p.GetValue(bench))
+                return Bench(paths, p.GetValue(repeat));
+            if (paths.Length != 1)
+                throw new CliError("verify takes one OBJ|FILE (several only with --agreement or --bench)", 2);
+            string path = paths[0];
             if (!File.Exists(path))
                 throw new CliError($"{path}: no such file");
             if (p.GetValue(maxErrors) < 1)
@@ -78,6 +100,17 @@ internal static class VerifyCommand
 
     private static bool VerifyFile(string path, ProgramType? type, VerifierOptions options)
     {
+        if (VerifierCase.IsCaseFile(path))
+        {
+            // A case of tests/data/verifier: its program with its options and maps.
+            var c = VerifierCase.Load(path);
+            var caseOptions = c.Options with { TraceLog = options.TraceLog, MaxErrors = options.MaxErrors, Privileged = c.Options.Privileged || options.Privileged };
+            if (type is { } ct)
+                caseOptions = caseOptions with { ProgramType = ct };
+            var caseResult = Verifier.Verifier.Verify(c.Program, caseOptions);
+            Print($"{Path.GetFileName(path)} ({UapiNames.NameOf(caseOptions.ProgramType) switch { "unspec" or null => "memory convention", var typeName => typeName }})", caseResult);
+            return caseResult.Accepted;
+        }
         var loaded = ProgramFile.Load(path);
         // A bpf_conformance test gives its memory: r2 is then its length (0 when there is none).
         if (options.MemorySize is null && loaded.Kind == ProgramFileKind.Conformance)

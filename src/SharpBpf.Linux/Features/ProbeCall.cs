@@ -24,14 +24,26 @@ internal static unsafe class ProbeCall
     public const uint FlagLink = 1u << 13;          // BPF_F_LINK (struct_ops maps)
     public const uint BadFd = uint.MaxValue;        // fd -1: fdget fails with EBADF
 
+    /// <summary>BPF_LOG_LEVEL1: the verifier's messages, each instruction it checks and the register state.</summary>
+    public const uint LogLevelVerbose = 1;
+
+    /// <summary>
+    /// BPF_LOG_STATS (5.2) alone: the verifier's messages (verbose() logs at any level) and its
+    /// closing statistics, without the instruction and state printing that costs most of a
+    /// probe's log (kernel/bpf/verifier.c, do_check and print_verifier_state check BPF_LOG_LEVEL).
+    /// </summary>
+    public const uint LogLevelMessages = 4;
+
     /// <summary>What a program load needs besides the instructions.</summary>
     public readonly record struct LoadAttributes(uint ExpectedAttachType = 0, uint Flags = 0, uint AttachBtfId = 0, uint KernelVersion = 0);
 
     /// <summary>
     /// BPF_PROG_LOAD with license GPL. With a non-empty <paramref name="log"/> the verifier writes
-    /// a level-1 log there (NUL-terminated; cleared first), so the caller can read its reason.
+    /// its log there at <paramref name="logLevel"/> (NUL-terminated; cleared first), so the caller
+    /// can read its reason.
     /// </summary>
-    public static int Load(ProgramType type, ReadOnlySpan<Instruction> instructions, in LoadAttributes attributes, Span<byte> log, out Errno errno)
+    public static int Load(ProgramType type, ReadOnlySpan<Instruction> instructions, in LoadAttributes attributes, Span<byte> log, out Errno errno,
+        uint logLevel = LogLevelVerbose)
     {
         var code = MemoryMarshal.AsBytes(instructions);
         if (!log.IsEmpty)
@@ -46,7 +58,7 @@ internal static unsafe class ProbeCall
                 InsnCnt = (uint)instructions.Length,
                 Insns = Sys.Pointer(insns),
                 License = Sys.Pointer(license),
-                LogLevel = log.IsEmpty ? 0u : 1u,
+                LogLevel = log.IsEmpty ? 0u : logLevel,
                 LogSize = (uint)log.Length,
                 LogBuf = log.IsEmpty ? 0 : Sys.Pointer(logBuffer),
                 KernVersion = attributes.KernelVersion,

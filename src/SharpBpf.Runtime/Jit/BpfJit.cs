@@ -41,6 +41,6 @@ public static class BpfJit
             throw new JitUnavailableException($"the JIT emits x86-64 code for Linux; this is {RuntimeInformation.OSDescription} on {RuntimeInformation.ProcessArchitecture}");
         var compiled = JitCompiler.Compile(program, helpers, options);
         var memory = ExecutableMemory.Create(compiled.Code, options.DenyExecutableMemory);
-        return new JitProgram(memory, compiled, helpers, instructionCount);
+        return new JitProgram(memory, compiled, helpers, instructionCount, options);
     }
 }

@@ -7,8 +7,24 @@ namespace SharpBpf.Runtime.Jit;
 
 internal sealed partial class JitCompiler
 {
-    /// <summary>Where an access's bytes are: host register + displacement.</summary>
-    private readonly record struct HostAddress(int Register, int Displacement);
+    /// <summary>Where an access's bytes are: host register (+ index register, when not -1) + displacement.</summary>
+    private readonly record struct HostAddress(int Register, int Displacement, int Index = -1);
+
+    /// <summary>The memory operand of an access of <paramref name="size"/> bytes at <paramref name="at"/>.</summary>
+    private static AssemblerMemoryOperand Ptr(int size, HostAddress at)
+    {
+        if (at.Index < 0)
+            return Ptr(size, at.Register, at.Displacement);
+        var b = G64[at.Register];
+        var x = G64[at.Index];
+        return size switch
+        {
+            1 => __byte_ptr[b + x + at.Displacement],
+            2 => __word_ptr[b + x + at.Displacement],
+            4 => __dword_ptr[b + x + at.Displacement],
+            _ => __qword_ptr[b + x + at.Displacement],
+        };
+    }
 
     private bool IsProven(int i) => _g.SlotOf[i] < _proven.Length && _proven[_g.SlotOf[i]];
 
@@ -40,7 +56,7 @@ internal sealed partial class JitCompiler
         {
             at = Translate(i, baseRegister, insn.Offset, size, store);
         }
-        var m = Ptr(size, at.Register, at.Displacement);
+        var m = Ptr(size, at);
         if (kind == InstructionKind.StoreImm)
         {
             // The imm is sign-extended to 64 bits, truncated to the size: what x86 stores too.
@@ -97,6 +113,17 @@ internal sealed partial class JitCompiler
             return new HostAddress(Rbp, off);
         if (IsProven(i))
         {
+            var region = _g.ProvenRegionOf(i);
+            if (region != ProvenRegion.Any && baseRegister != 10)
+            {
+                // A proven access in a known region: host = address + that region's bias, which
+                // r10 keeps for back-to-back accesses to the region.
+                int tag = region == ProvenRegion.Stack ? R10HoldsStackBias : R10HoldsBufferBias;
+                if (_r10Base != tag)
+                    _a.mov(r10, Header(region == ProvenRegion.Stack ? JitFrame.StackBiasOffset : JitFrame.BufferBiasOffset));
+                _r10Base = tag;
+                return new HostAddress(HostOf[baseRegister], off, T1);
+            }
             _r10Base = -1;
             LoadAddress(baseRegister, off);
             _a.mov(r11, r10);
@@ -296,14 +323,14 @@ internal sealed partial class JitCompiler
         if (op == Opcodes.AtomicLoadAcquire)
         {
             var at = Translate(i, insn.Src, insn.Offset, size, false, cacheable: false);
-            EmitLoad(HostOf[insn.Dst], Ptr(size, at.Register, at.Displacement), size, false);
+            EmitLoad(HostOf[insn.Dst], Ptr(size, at), size, false);
             return;
         }
         var where = Translate(i, insn.Dst, insn.Offset, size, true, cacheable: false);
         if (op == Opcodes.AtomicStoreRelease)
         {
             int v = Read(insn.Src, T2);
-            var m = Ptr(size, where.Register, where.Displacement);
+            var m = Ptr(size, where);
             switch (size)
             {
                 case 1: _a.mov(m, G8[v]); break;
@@ -314,7 +341,9 @@ internal sealed partial class JitCompiler
             return;
         }
         // RMW: get the host address into r10 exactly (the rbp form is the only one that is not).
-        if (where.Register != T1)
+        if (where.Index >= 0)
+            _a.lea(r10, __[G64[where.Register] + G64[where.Index] + where.Displacement]);
+        else if (where.Register != T1)
             _a.lea(r10, __[G64[where.Register] + where.Displacement]);
         else if (where.Displacement != 0)
             _a.lea(r10, __[r10 + where.Displacement]);

@@ -61,8 +61,12 @@ internal sealed partial class JitCompiler
     /// </summary>
     private int _r10Base = -1;
 
-    private JitCompiler(JitFlowGraph graph, HelperRegistry registry, bool[] proven, bool bmi2)
+    /// <summary><see cref="_r10Base"/> values for r10 holding the stack's or the input buffer's bias (proven accesses).</summary>
+    private const int R10HoldsStackBias = -2, R10HoldsBufferBias = -3;
+
+    private JitCompiler(JitFlowGraph graph, HelperRegistry registry, bool[] proven, bool bmi2, bool fold)
     {
+        _fold = fold;
         _g = graph;
         _registry = registry;
         _proven = proven;
@@ -75,9 +79,9 @@ internal sealed partial class JitCompiler
     public static CompiledCode Compile(ReadOnlySpan<Instruction> program, HelperRegistry registry, JitOptions options)
     {
         var proven = options.ProvenAccesses ?? [];
-        var graph = JitFlowGraph.Build(program, proven);
+        var graph = JitFlowGraph.Build(program, proven, options.ProvenRegions);
         bool bmi2 = (options.UseBmi2 ?? true) && Bmi2.X64.IsSupported;
-        var c = new JitCompiler(graph, registry, proven, bmi2);
+        var c = new JitCompiler(graph, registry, proven, bmi2, options.FoldConstants);
         c.EmitProgram();
         var stream = new MemoryStream();
         c._a.Assemble(new StreamCodeWriter(stream), 0);
@@ -124,8 +128,8 @@ internal sealed partial class JitCompiler
         void EmitEpilogue()
         {
             _a.Label(ref _normalExit);
+            // FaultSite is -1 from the host (Prepare); only fault exits write it.
             _a.mov(Header(JitFrame.R0Offset), rax);
-            _a.mov(__dword_ptr[r9 + JitFrame.Disp(JitFrame.FaultSiteOffset)], -1);
             _a.Label(ref exit);
             _a.mov(Header(JitFrame.CounterOffset), r12);
             _a.mov(rax, r9);
@@ -154,24 +158,46 @@ internal sealed partial class JitCompiler
         {
             if (_g.IsTarget[i] || i == 0)
             {
+                // The fall-through edge brings its registers up to date; the target knows nothing.
+                if (i > 0 && _g.FallsThrough(i - 1))
+                    MaterializeAll();
+                ForgetConstants();
+                if (i == 0 && !_g.IsTarget[0])
+                    KnowEntryRegisters();
                 DefineTarget(i);
                 _r10Base = -1;
             }
+            else if (i > 0 && !_g.FallsThrough(i - 1))
+            {
+                ForgetConstants();
+            }
             if (!KeepsR10(_g[i]))
                 _r10Base = -1;
+            if (TryFold(i))
+            {
+                if (_r10Base >= 0 && (_g.Kills(i) & (1 << _r10Base)) != 0)
+                    _r10Base = -1;
+                continue;
+            }
             int end = WindowEnd(i);
             if (end > i + 1)
             {
+                MaterializeAll();
                 EmitWindow(i, end);
+                for (int j = i; j < end; j++)
+                    ForgetWritten(j);
                 i = end - 1;
             }
             else
             {
+                MaterializeOperands(i);
                 EmitInstruction(i);
+                ForgetWritten(i);
             }
             if (_r10Base >= 0 && (_g.Kills(i) & (1 << _r10Base)) != 0)
                 _r10Base = -1;
         }
+        MaterializeAll();
         _r10Base = -1;
         // Past the last instruction (the interpreter's FellOff sentinel).
         DefineTarget(_g.Count);

@@ -57,6 +57,9 @@ internal sealed partial class JitFlowGraph
     /// <summary>Whether any taken branch goes backwards (a loop) or anything calls.</summary>
     public bool HasLoopsOrCalls { get; private set; }
 
+    /// <summary>Whether the program has may_goto (its per-run allowance lives in the header).</summary>
+    public bool UsesMayGoto { get; private set; }
+
     /// <summary>Whether the program makes bpf-to-bpf calls.</summary>
     public bool HasLocalCalls { get; private set; }
 
@@ -65,8 +68,14 @@ internal sealed partial class JitFlowGraph
 
     public Instruction this[int index] => Slots[SlotOf[index]];
 
+    private ProvenRegion[]? _regions;
+
+    /// <summary>The region a proven access at an index goes to (Any when not known).</summary>
+    public ProvenRegion ProvenRegionOf(int index) =>
+        _regions is { } r && SlotOf[index] < r.Length ? r[SlotOf[index]] : ProvenRegion.Any;
+
     /// <summary>Builds the graph of a program the interpreter's predecoder accepted.</summary>
-    public static JitFlowGraph Build(ReadOnlySpan<Instruction> program, ReadOnlySpan<bool> proven)
+    public static JitFlowGraph Build(ReadOnlySpan<Instruction> program, ReadOnlySpan<bool> proven, ProvenRegion[]? regions = null)
     {
         var slots = program.ToArray();
         var indexOf = new int[slots.Length + 1];
@@ -95,7 +104,7 @@ internal sealed partial class JitFlowGraph
                 pc++;
         }
         slotOf[count] = slots.Length;
-        var g = new JitFlowGraph(slots, count, slotOf, target);
+        var g = new JitFlowGraph(slots, count, slotOf, target) { _regions = regions };
         for (int i = 0; i < count; i++)
         {
             var insn = g[i];
@@ -103,6 +112,8 @@ internal sealed partial class JitFlowGraph
             if (OpcodeTable.KindOf(insn.Opcode) is InstructionKind.Call or InstructionKind.CallX or InstructionKind.LoadAbs or InstructionKind.LoadInd
                 or InstructionKind.Atomic)
                 g.RegistersNamed |= 0x3f;
+            if (OpcodeTable.KindOf(insn.Opcode) == InstructionKind.MayGoto)
+                g.UsesMayGoto = true;
             if (target[i] < 0)
                 continue;
             g.IsTarget[target[i]] = true;

@@ -37,6 +37,8 @@ internal struct JitFrame
     public const int MayGotoOffset = 132;
     public const int FaultAddressOffset = 136;
     public const int Spill0Offset = 144;
+    /// <summary>Host address of the input buffer's byte 0 minus its program address (verifier-proven buffer accesses).</summary>
+    public const int BufferBiasOffset = 152;
     /// <summary>Translation cache: 32 bytes per register r0-r9 (see <see cref="CacheSlot"/>).</summary>
     public const int CacheOffset = 192;
 
@@ -59,6 +61,7 @@ internal struct JitFrame
     [FieldOffset(FaultSiteOffset)] public int FaultSite;
     [FieldOffset(MayGotoOffset)] public int MayGoto;
     [FieldOffset(FaultAddressOffset)] public ulong FaultAddress;
+    [FieldOffset(BufferBiasOffset)] public ulong BufferBias;
 
     /// <summary>r9-relative displacement of a header field.</summary>
     public static int Disp(int offset) => offset - Size;

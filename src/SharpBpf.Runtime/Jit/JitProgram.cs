@@ -25,17 +25,36 @@ public sealed unsafe partial class JitProgram : IExecutionEngine, IDisposable
     private readonly bool _usesHelpers;
     private long _budget = 1_000_000_000;
     private long _initialCounter = -1_000_000_000;
+    private readonly bool _boundedWithoutBudget;
+    private readonly bool _usesMayGoto;
+    private bool _skipTransition;
+    private readonly bool _assumesBuffer;
+    private readonly int? _bufferSize;
+    private readonly bool _foldConstants;
+    private JitProgram? _checked;
+
+    /// <summary>
+    /// Budgets up to this many instructions (about a millisecond of machine code) let a program
+    /// without helpers run without the GC transition: it cannot hold up a collection for long.
+    /// </summary>
+    public const long ShortRunBudget = 1 << 20;
 
     private static readonly nint s_trampoline = (nint)(delegate* unmanaged<byte*, int, byte*>)&HelperTrampoline;
 
-    internal JitProgram(ExecutableMemory code, CompiledCode compiled, HelperRegistry registry, int instructionCount)
+    internal JitProgram(ExecutableMemory code, CompiledCode compiled, HelperRegistry registry, int instructionCount, JitOptions options)
     {
+        _assumesBuffer = options.AssumesBuffer;
+        _bufferSize = options.BufferSize;
+        _foldConstants = options.FoldConstants;
         _code = code;
         _entry = (delegate* unmanaged<byte*, byte*>)code.DangerousGetHandle();
-        // Code with no loops, calls or helpers runs at most a few thousand instructions: it can
-        // skip the GC transition (it cannot hold up a collection for long, and never calls back).
-        if (compiled.HelperSites.Length == 0 && !compiled.Graph.HasLoopsOrCalls)
+        // Code that never calls back into .NET may skip the GC transition when its run is short:
+        // no loops or calls (a few thousand instructions at most), or a budget that bounds it.
+        if (compiled.HelperSites.Length == 0)
             _shortEntry = (delegate* unmanaged[SuppressGCTransition]<byte*, byte*>)code.DangerousGetHandle();
+        _boundedWithoutBudget = !compiled.Graph.HasLoopsOrCalls;
+        _skipTransition = _shortEntry != null && _boundedWithoutBudget;
+        _usesMayGoto = compiled.Graph.UsesMayGoto;
         _compiled = compiled;
         _faults = compiled.Faults;
         _registry = registry;
@@ -53,6 +72,7 @@ public sealed unsafe partial class JitProgram : IExecutionEngine, IDisposable
             // The counter starts at -budget; clamped so counting cannot overflow (2^62
             // instructions take decades, so runs are the same as with the exact budget).
             _initialCounter = -Math.Clamp(value, -(1L << 62), 1L << 62);
+            _skipTransition = _shortEntry != null && (_boundedWithoutBudget || value <= ShortRunBudget);
         }
     }
 
@@ -96,7 +116,11 @@ public sealed unsafe partial class JitProgram : IExecutionEngine, IDisposable
     }
 
     /// <summary>Unmaps the machine code; later runs throw <see cref="ObjectDisposedException"/>.</summary>
-    public void Dispose() => _code.Dispose();
+    public void Dispose()
+    {
+        _code.Dispose();
+        _checked?.Dispose();
+    }
 
     /// <summary>
     /// Builds the run block (header and region descriptors) on the stack, pins what the code
@@ -109,6 +133,8 @@ public sealed unsafe partial class JitProgram : IExecutionEngine, IDisposable
     private ExecutionResult RunCore(MemoryMap map, ulong r1, ulong r2, int packetRegion)
     {
         ObjectDisposedException.ThrowIf(_code.IsClosed, this);
+        if (_assumesBuffer && !MeetsProofs(map, r1, r2))
+            return Checked().RunCore(map, r1, r2, packetRegion);
         int count = map.Count;
         if (count > 3 || _usesHelpers)
             return RunWithState(map, r1, r2, packetRegion);
@@ -130,8 +156,11 @@ public sealed unsafe partial class JitProgram : IExecutionEngine, IDisposable
             d[2] = 0;
             Describe(block, 1, in stack, stackData);
             if (count > 2)
+            {
                 Describe(block, 2, in Unsafe.Add(ref regions, 2), firstData);
-            byte* final = _shortEntry != null ? _shortEntry(block) : Call(block);
+                SetBufferBias((JitFrame*)header, in Unsafe.Add(ref regions, 2), firstData);
+            }
+            byte* final = _skipTransition ? _shortEntry(block) : Call(block);
             GC.KeepAlive(this);
             var h = (JitFrame*)(final - JitFrame.Size);
             if (h->FaultSite < 0)
@@ -154,6 +183,8 @@ public sealed unsafe partial class JitProgram : IExecutionEngine, IDisposable
         fixed (byte* firstData = firstArray)
         {
             Prepare((JitFrame*)header, r1, r2, packetRegion, stackData + regions[MemoryMap.StackIndex].Start, count);
+            if (count > 2)
+                SetBufferBias((JitFrame*)header, in regions[2], firstData);
             var run = JitRun.Enter(this, map, stackArray, stackData, firstArray, firstData);
             try
             {
@@ -192,9 +223,38 @@ public sealed unsafe partial class JitProgram : IExecutionEngine, IDisposable
         h->MinFramePointer = framePointer - (MemoryMap.MaxFrames - 1) * (ulong)MemoryMap.StackPerFrame;
         h->PacketAddress = (ulong)(uint)packetRegion << 32;
         h->MayGoto = BpfInterpreter.MayGotoBudget;
+        h->FaultSite = -1;
         if (_usesHelpers)
             h->Trampoline = s_trampoline;
     }
+
+    /// <summary>
+    /// Whether a run meets what the verifier's proofs assumed (<see cref="JitOptions.AssumesBuffer"/>):
+    /// r1 is byte 0 of region 2 (the first the caller maps), writable, with r2 bytes at least, and
+    /// r2 the size the proofs were made for.
+    /// </summary>
+    private bool MeetsProofs(MemoryMap map, ulong r1, ulong r2)
+    {
+        if (r1 != 2UL << 32 || map.Count < 3)
+            return false;
+        ref readonly var region = ref map.Regions[2];
+        if (!region.Writable || r2 > (ulong)region.Length)
+            return false;
+        return _bufferSize is not { } size || r2 == (ulong)size;
+    }
+
+    /// <summary>The same program compiled with every check, for runs that do not meet the proofs' assumptions.</summary>
+    private JitProgram Checked()
+    {
+        var c = _checked ??= BpfJit.CompileValidated(_compiled.Graph.Slots, _registry, new JitOptions { FoldConstants = _foldConstants }, InstructionCount);
+        c.InstructionBudget = _budget;
+        return c;
+    }
+
+    /// <summary>The input buffer's bias (host minus program address) for proven buffer accesses; region 2 is the buffer when the proofs hold.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SetBufferBias(JitFrame* h, in MemoryRegion region, byte* data) =>
+        h->BufferBias = (ulong)(data + region.Start) - (2UL << 32);
 
     /// <summary>Writes region i's descriptor; <paramref name="data"/> is its pinned array.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

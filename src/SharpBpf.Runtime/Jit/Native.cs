@@ -33,6 +33,13 @@ internal static partial class Native
     [LibraryImport(Libc, EntryPoint = "mprotect", SetLastError = true)]
     public static partial int Mprotect(nint address, nuint length, int protection);
 
+    /// <summary>CLOCK_THREAD_CPUTIME_ID: CPU time of the calling thread.</summary>
+    public const int ClockThreadCpuTime = 3;
+
+    /// <summary>clock_gettime(2) into a struct timespec (two longs: seconds, nanoseconds).</summary>
+    [LibraryImport(Libc, EntryPoint = "clock_gettime")]
+    public static unsafe partial int ClockGetTime(int clock, long* timespec);
+
     /// <summary>munmap(2).</summary>
     [LibraryImport(Libc, EntryPoint = "munmap", SetLastError = true)]
     public static partial int Munmap(nint address, nuint length);

@@ -49,16 +49,17 @@ public readonly record struct Tnum(ulong Value, ulong Mask)
             return Value;
         if (x > (Value | Mask))
             return null;
+        if ((x & ~Mask) == Value)
+            return x; // x is a member (the common case: bounds synced with their own tnum)
         // Values of a tnum, Value | m for m within Mask, are ordered as m is: choose m bit by bit, from
         // the top, leaving a bit clear whenever the bits below can still make up the difference.
+        // Only the unknown bits matter: visit them alone (this runs in every bounds sync).
         ulong m = 0;
-        for (int bit = 63; bit >= 0; bit--)
+        for (ulong rest = Mask; rest != 0;)
         {
-            ulong b = 1UL << bit;
-            if ((Mask & b) == 0)
-                continue;
-            ulong lower = Mask & (b - 1);
-            if ((Value | m | lower) < x)
+            ulong b = 1UL << (63 - System.Numerics.BitOperations.LeadingZeroCount(rest));
+            rest &= ~b;
+            if ((Value | m | rest) < x)
                 m |= b;
         }
         return Value | m;
@@ -71,11 +72,14 @@ public readonly record struct Tnum(ulong Value, ulong Mask)
             return Value | Mask;
         if (x < Value)
             return null;
+        if ((x & ~Mask) == Value)
+            return x;
         ulong m = 0;
-        for (int bit = 63; bit >= 0; bit--)
+        for (ulong rest = Mask; rest != 0;)
         {
-            ulong b = 1UL << bit;
-            if ((Mask & b) != 0 && (Value | m | b) <= x)
+            ulong b = 1UL << (63 - System.Numerics.BitOperations.LeadingZeroCount(rest));
+            rest &= ~b;
+            if ((Value | m | b) <= x)
                 m |= b;
         }
         return Value | m;

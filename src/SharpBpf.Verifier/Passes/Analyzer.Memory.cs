@@ -180,10 +180,23 @@ internal sealed partial class Analyzer
             NoteAccess(pc, MemoryRegionKind.Stack, true);
         if (lo < -StackState.FrameSize || hi + size > 0)
         {
-            string range = lo == hi ? $"fp{lo}..fp{hi + size - 1}" : $"somewhere in fp{lo}..fp{hi + size - 1}";
+            string bytes = size == 1 ? "1 byte" : $"{size} bytes";
+            string range = lo == hi ? $"at fp{lo}..fp{hi + size - 1}" : $"somewhere in fp{lo}..fp{hi + size - 1}";
+            string hint;
+            if (lo != hi && lo >= -StackState.FrameSize)
+            {
+                // A variable offset: the index's bound is what is wrong, not the base.
+                long room = -(p.Off + off) - size;
+                hint = room >= 0
+                    ? $"bound the index so that the access stays below fp: at most {room} here (`if (idx > {room}) return ...;`, or a mask that small)"
+                    : "the base already leaves no room below fp: start the buffer lower";
+            }
+            else
+            {
+                hint = hi + size > 0 ? "the stack grows down: use negative offsets from r10 (fp-8, fp-16, ...)" : "the frame is 512 bytes; use a per-CPU array map for bigger buffers";
+            }
             return new Violation(VerifierDiagnosticIds.OutOfBounds, "stack accesses must stay inside the 512-byte frame: between fp-512 and fp-1",
-                $"{(helper ?? "this access")} would {(kind == AccessKind.Read ? "read" : "write")} {size} bytes at {range} of {where}",
-                hi + size > 0 ? "the stack grows down: use negative offsets from r10 (fp-8, fp-16, ...)" : "the frame is 512 bytes; use a per-CPU array map for bigger buffers", reg);
+                $"{(helper ?? "this access")} would {(kind == AccessKind.Read ? "read" : "write")} {bytes} {range} of {where}", hint, reg);
         }
         if (helper is null)
         {
@@ -313,7 +326,7 @@ internal sealed partial class Analyzer
             string span = lo == hi ? $"bytes {lo}..{lo + size - 1}" : $"up to byte {hi + size - 1} (offset {lo}..{hi}, size {size})";
             string? hint = p.Type == RegisterType.Mem && p.Range < 0
                 ? $"compare the length first: `if (r2 < {hi + size}) goto <out>` (or an index against the length)"
-                : p.IsVariable ? $"bound the index so that offset + {size} <= {capacity}: `if (idx >= {Math.Max(0, capacity - size - p.Off - off + 1)}) return ...;`"
+                : p.IsVariable ? $"bound the index so that offset + {size} <= {capacity}: the variable part may be at most {Math.Max(0, capacity - size - p.Off - off)} here, but it can be {(long)Math.Min(p.Value.UMax, 1UL << 40)} (an off-by-one `<=`? check `if (idx >= N) return ...;` against the element count)"
                 : null;
             return new Violation(p.Type == RegisterType.Mem && p.Range < 0 ? VerifierDiagnosticIds.OutOfBounds : VerifierDiagnosticIds.OutOfBounds,
                 "an access must lie inside the object the pointer points into",

@@ -121,7 +121,8 @@ internal sealed class ProgramContext
                         new("data_meta", 8, 4, RegisterType.PacketMeta, Narrow: false),
                         new("ingress_ifindex", 12, 4, Narrow: false),
                         new("rx_queue_index", 16, 4, Narrow: false),
-                        new("egress_ifindex", 20, 4, Narrow: false),
+                        // Only a devmap program knows its egress device (xdp_is_valid_access, net/core/filter.c).
+                        .. (attach == AttachType.XdpDevmap ? new ContextField[] { new("egress_ifindex", 20, 4, Narrow: false) } : []),
                     ],
                 };
             case ProgramType.SocketFilter:

@@ -2,8 +2,9 @@ using System.Globalization;
 using SharpBpf.Core;
 using SharpBpf.Core.Assembly;
 using SharpBpf.Core.Formatting;
+using SharpBpf.ObjectFile.Spec;
 
-namespace SharpBpf.Verifier.Tests;
+namespace SharpBpf.Verifier.Agreement;
 
 /// <summary>
 /// One verifier test case file of tests/data/verifier (PREVAIL's small YAML cases, in the
@@ -20,15 +21,47 @@ namespace SharpBpf.Verifier.Tests;
 /// </summary>
 public sealed class VerifierCase
 {
+    /// <summary>The file's name.</summary>
     public required string Name { get; init; }
+
+    /// <summary>The program (map references are <c>lddw rX, map_fd</c> with the map's index as the fd).</summary>
     public required Instruction[] Program { get; init; }
+
+    /// <summary>What the program is verified as, its maps included.</summary>
     public required VerifierOptions Options { get; init; }
+
+    /// <summary>The maps as a loader creates them (for the kernel).</summary>
+    public IReadOnlyList<MapSpec> MapSpecs { get; init; } = [];
+
+    /// <summary>Whether SharpBpf's verifier must accept the program.</summary>
     public bool ExpectAccepted { get; init; }
+
+    /// <summary>The diagnostic id of the expected rejection.</summary>
     public string? ExpectId { get; init; }
+
+    /// <summary>The pc of the expected rejection, or -1.</summary>
     public int ExpectPc { get; init; } = -1;
+
+    /// <summary>Fragments the explanation must contain.</summary>
     public IReadOnlyList<string> Messages { get; init; } = [];
+
+    /// <summary>What Linux said, as recorded in the file.</summary>
     public string? Kernel { get; init; }
 
+    /// <summary>Whether a file is a case file: text with an <c>-- asm</c> section and no bpf_conformance sections.</summary>
+    public static bool IsCaseFile(string path)
+    {
+        if (!path.EndsWith(".txt", StringComparison.Ordinal) || !File.Exists(path))
+            return false;
+        foreach (var line in File.ReadLines(path))
+        {
+            if (line.StartsWith("-- asm", StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Reads a case file; throws <see cref="FormatException"/> or the assembler's error on bad input.</summary>
     public static VerifierCase Load(string path)
     {
         var sections = new Dictionary<string, List<string>>();
@@ -79,6 +112,11 @@ public sealed class VerifierCase
             });
         }
         options = options with { Maps = maps };
+        var specs = maps.Select(m => new MapSpec
+        {
+            Name = m.Name, Type = m.Type, KeySize = (uint)m.KeySize, ValueSize = (uint)m.ValueSize, MaxEntries = (uint)m.MaxEntries,
+            Flags = m.Flags, Origin = MapOrigin.BtfMaps, SectionName = ".maps",
+        }).ToList();
         var asm = string.Join('\n', sections["asm"]);
         var program = Assembler.Assemble(asm, AsmSyntax.Llvm, path);
         var expect = (sections.GetValueOrDefault("expect") ?? ["accepted"]).First(l => l.Trim().Length > 0).Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -88,6 +126,7 @@ public sealed class VerifierCase
             Name = Path.GetFileName(path),
             Program = program,
             Options = options,
+            MapSpecs = specs,
             ExpectAccepted = accepted,
             ExpectId = accepted ? null : expect.ElementAtOrDefault(1),
             ExpectPc = !accepted && expect.Length >= 4 && expect[2] == "at" ? int.Parse(expect[3], CultureInfo.InvariantCulture) : -1,
@@ -107,5 +146,6 @@ public sealed class VerifierCase
         Enum.GetValues<MapType>().FirstOrDefault(t => UapiNames.NameOf(t) == name) is var t && (t != MapType.Unspec || name == "unspec")
             ? t : throw new FormatException($"unknown map type '{name}'");
 
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

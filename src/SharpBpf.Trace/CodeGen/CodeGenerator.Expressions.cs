@@ -1,0 +1,684 @@
+using System.Text;
+using SharpBpf.Core;
+using SharpBpf.Trace.Planning;
+using SharpBpf.Trace.Semantics;
+using SharpBpf.Trace.Syntax;
+
+namespace SharpBpf.Trace.CodeGen;
+
+public sealed partial class CodeGenerator
+{
+    /// <summary>Computes an integer-like expression (integers, pointers, ids, addresses of records) into r0.</summary>
+    private void Int(Expr e)
+    {
+        switch (e)
+        {
+            case IntegerLiteral lit:
+                Constant((long)lit.Value);
+                return;
+            case Unary { Op: "-", Operand: IntegerLiteral neg }:
+                Constant(-(long)neg.Value);
+                return;
+            case Positional p:
+                Constant(p.Index == 0 ? _env.Positional.Count : ConstantOf(p));
+                return;
+            case Variable v:
+                _e.Load(8, 0, Fp, _variables[v.Name]);
+                return;
+            case MapAccess m:
+                MapReadInt(m);
+                return;
+            case Builtin b:
+                BuiltinInt(b);
+                return;
+            case Binary b:
+                BinaryInt(b);
+                return;
+            case Unary u:
+                UnaryInt(u);
+                return;
+            case IncDec i:
+                IncDecInt(i);
+                return;
+            case Ternary t:
+            {
+                int otherwise = _e.NewLabel(), done = _e.NewLabel();
+                Int(t.Condition);
+                _e.JumpImm(Opcodes.Jeq, 0, 0, otherwise);
+                Int(t.WhenTrue);
+                _e.Jump(done);
+                _e.Mark(otherwise);
+                Int(t.WhenFalse);
+                _e.Mark(done);
+                return;
+            }
+            case Cast c:
+                Int(c.Operand);
+                if (c.Type.IsInteger && c.Type.Size < 8)
+                    Extend(c.Type.Size, c.Type.IsSigned);
+                return;
+            case FieldAccess f:
+                FieldInt(f);
+                return;
+            case IndexAccess ix:
+                IndexInt(ix);
+                return;
+            case Call c:
+                CallInt(c);
+                return;
+            default:
+                throw new TraceException($"cannot compute {e.GetType().Name} as an integer", e.Span);
+        }
+    }
+
+    private void Constant(long v)
+    {
+        if (v is >= int.MinValue and <= int.MaxValue)
+            _e.MovImm(0, (int)v);
+        else
+            _e.LoadImm64(0, v);
+    }
+
+    // Widens the low `size` bytes of r0 to 64 bits.
+    private void Extend(int size, bool signed, int reg = 0)
+    {
+        if (size >= 8)
+            return;
+        int shift = 64 - size * 8;
+        _e.AluImm(Opcodes.Lsh, reg, shift);
+        _e.AluImm(signed ? Opcodes.Arsh : Opcodes.Rsh, reg, shift);
+    }
+
+    private void BuiltinInt(Builtin b)
+    {
+        switch (b.Name)
+        {
+            case "pid":
+                _e.Call(Helpers.GetCurrentPidTgid);
+                _e.AluImm(Opcodes.Rsh, 0, 32);
+                return;
+            case "tid":
+                _e.Call(Helpers.GetCurrentPidTgid);
+                _e.Mov32Reg(0, 0);
+                return;
+            case "uid":
+            case "username":
+                _e.Call(Helpers.GetCurrentUidGid);
+                _e.Mov32Reg(0, 0);
+                return;
+            case "gid":
+                _e.Call(Helpers.GetCurrentUidGid);
+                _e.AluImm(Opcodes.Rsh, 0, 32);
+                return;
+            case "nsecs":
+                _e.Call(Helpers.KtimeGetNs);
+                return;
+            case "elapsed":
+                _e.Call(Helpers.KtimeGetNs);
+                _e.LoadRelocated(1, new Relocation(RelocationKind.StartTime, 0));
+                _e.AluReg(Opcodes.Sub, 0, 1);
+                return;
+            case "cpu":
+                _e.Call(Helpers.GetSmpProcessorId);
+                return;
+            case "rand":
+                _e.Call(Helpers.GetPrandomU32);
+                return;
+            case "cgroup":
+                _e.Call(Helpers.GetCurrentCgroupId);
+                return;
+            case "curtask":
+                _e.Call(Helpers.GetCurrentTask);
+                return;
+            case "probe":
+                Constant(_probeId);
+                return;
+            case "retval":
+                _e.Load(8, 0, Ctx, RegsAx);
+                return;
+            case "func":
+                _e.Load(8, 0, Ctx, RegsIp);
+                return;
+            case "kstack":
+            case "ustack":
+                StackId(b.Name == "ustack");
+                return;
+            case "args":
+            case "ctx":
+                _e.MovReg(0, Ctx);
+                return;
+        }
+        if (b.Name.StartsWith("arg", StringComparison.Ordinal) && int.TryParse(b.Name.AsSpan(3), out int n))
+        {
+            if (_kind == ProbeKind.RawTracepoint)
+                _e.Load(8, 0, Ctx, n * 8);
+            else
+                _e.Load(8, 0, Ctx, ArgRegisterOffsets[n]);
+            return;
+        }
+        throw new TraceException($"builtin {b.Name} is not supported here", b.Span);
+    }
+
+    private void StackId(bool user)
+    {
+        _e.MovReg(1, Ctx);
+        MapFd(2, _plan.StackMap);
+        _e.MovImm(3, user ? 256 : 0); // BPF_F_USER_STACK
+        _e.Call(Helpers.GetStackId);
+        if (user)
+        {
+            // Keep the pid beside the id: user stacks are symbolized against that process.
+            int tmp = Alloc(8);
+            _e.Store(8, Fp, tmp, 0);
+            _e.Call(Helpers.GetCurrentPidTgid);
+            _e.AluImm(Opcodes.Rsh, 0, 32);
+            _e.AluImm(Opcodes.Lsh, 0, 32);
+            _e.Load(8, 1, Fp, tmp);
+            _e.Mov32Reg(1, 1);
+            _e.AluReg(Opcodes.Or, 0, 1);
+        }
+    }
+
+    private void BinaryInt(Binary b)
+    {
+        if (b.Left.Type.Kind == TypeKind.String)
+        {
+            StringCompare(b.Left, b.Right, int.MaxValue);
+            if (b.Op == "!=")
+                _e.AluImm(Opcodes.Xor, 0, 1);
+            return;
+        }
+        if (b.Op is "&&" or "||")
+        {
+            bool and = b.Op == "&&";
+            int shortCut = _e.NewLabel(), done = _e.NewLabel();
+            Int(b.Left);
+            _e.JumpImm(and ? Opcodes.Jeq : Opcodes.Jne, 0, 0, shortCut);
+            Int(b.Right);
+            _e.JumpImm(and ? Opcodes.Jeq : Opcodes.Jne, 0, 0, shortCut);
+            _e.MovImm(0, and ? 1 : 0);
+            _e.Jump(done);
+            _e.Mark(shortCut);
+            _e.MovImm(0, and ? 0 : 1);
+            _e.Mark(done);
+            return;
+        }
+        int tmp = Alloc(8);
+        Int(b.Left);
+        _e.Store(8, Fp, tmp, 0);
+        Int(b.Right);
+        _e.MovReg(1, 0);
+        _e.Load(8, 0, Fp, tmp);
+        bool signed = b.Left.Type.IsSigned && b.Right.Type.IsSigned;
+        switch (b.Op)
+        {
+            case "+": _e.AluReg(Opcodes.Add, 0, 1); return;
+            case "-": _e.AluReg(Opcodes.Sub, 0, 1); return;
+            case "*": _e.AluReg(Opcodes.Mul, 0, 1); return;
+            case "/": _e.AluReg(Opcodes.Div, 0, 1); return;
+            case "%": _e.AluReg(Opcodes.Mod, 0, 1); return;
+            case "&": _e.AluReg(Opcodes.And, 0, 1); return;
+            case "|": _e.AluReg(Opcodes.Or, 0, 1); return;
+            case "^": _e.AluReg(Opcodes.Xor, 0, 1); return;
+            case "<<": _e.AluReg(Opcodes.Lsh, 0, 1); return;
+            case ">>": _e.AluReg(signed ? Opcodes.Arsh : Opcodes.Rsh, 0, 1); return;
+        }
+        byte jump = b.Op switch
+        {
+            "==" => Opcodes.Jeq,
+            "!=" => Opcodes.Jne,
+            "<" => signed ? Opcodes.Jslt : Opcodes.Jlt,
+            "<=" => signed ? Opcodes.Jsle : Opcodes.Jle,
+            ">" => signed ? Opcodes.Jsgt : Opcodes.Jgt,
+            ">=" => signed ? Opcodes.Jsge : Opcodes.Jge,
+            _ => throw new TraceException($"operator {b.Op} is not supported", b.Span),
+        };
+        int yes = _e.NewLabel(), end = _e.NewLabel();
+        _e.JumpReg(jump, 0, 1, yes);
+        _e.MovImm(0, 0);
+        _e.Jump(end);
+        _e.Mark(yes);
+        _e.MovImm(0, 1);
+        _e.Mark(end);
+    }
+
+    private void UnaryInt(Unary u)
+    {
+        Int(u.Operand);
+        switch (u.Op)
+        {
+            case "!":
+            {
+                int zero = _e.NewLabel(), end = _e.NewLabel();
+                _e.JumpImm(Opcodes.Jeq, 0, 0, zero);
+                _e.MovImm(0, 0);
+                _e.Jump(end);
+                _e.Mark(zero);
+                _e.MovImm(0, 1);
+                _e.Mark(end);
+                return;
+            }
+            case "~":
+                _e.AluImm(Opcodes.Xor, 0, -1);
+                return;
+            case "-":
+                _e.Emit(Opcodes.ClassAlu64 | Opcodes.Neg, 0, 0, 0, 0);
+                return;
+            case "*":
+            {
+                int size = u.Type.IsInteger ? u.Type.Size : 8;
+                ReadAt(size, IsUser(u.Operand.Type));
+                if (u.Type.IsInteger)
+                    Extend(size, u.Type.IsSigned);
+                return;
+            }
+        }
+    }
+
+    private bool IsUser(TraceType pointer) => pointer.IsUser || _kind is ProbeKind.Uprobe or ProbeKind.Uretprobe;
+
+    // r0 = *(size *)r0, read with probe_read (kernel or user).
+    private void ReadAt(int size, bool user)
+    {
+        int tmp = Alloc(8);
+        _e.MovReg(3, 0);
+        StackAddress(1, tmp);
+        _e.MovImm(2, size);
+        _e.Call(user ? Helpers.ProbeReadUser : Helpers.ProbeReadKernel);
+        _e.Load(size, 0, Fp, tmp);
+    }
+
+    private void IncDecInt(IncDec i)
+    {
+        int delta = i.Increment ? 1 : -1;
+        if (i.Target is Variable v)
+        {
+            int off = _variables[v.Name];
+            _e.Load(8, 0, Fp, off);
+            _e.AluImm(Opcodes.Add, 0, delta);
+            _e.Store(8, Fp, off, 0);
+            if (!i.Prefix)
+                _e.AluImm(Opcodes.Sub, 0, delta);
+            return;
+        }
+        var m = (MapAccess)i.Target;
+        var info = _plan.Semantics.Maps.First(x => x.Name == m.Name);
+        int result = Alloc(8);
+        MapReadInt(m);
+        _e.AluImm(Opcodes.Add, 0, delta);
+        _e.Store(8, Fp, result, 0);
+        int key = BuildKey(m, info);
+        MapFd(1, _plan.MapIndex(m.Name));
+        StackAddress(2, key);
+        StackAddress(3, result);
+        _e.MovImm(4, 0);
+        _e.Call(Helpers.MapUpdateElem);
+        _e.Load(8, 0, Fp, result);
+        if (!i.Prefix)
+            _e.AluImm(Opcodes.Sub, 0, delta);
+    }
+
+    private void FieldInt(FieldAccess f)
+    {
+        var target = f.Target.Type;
+        if (target.Kind == TypeKind.Tuple)
+        {
+            int off = Mem(f.Target);
+            int index = int.Parse(f.Field, System.Globalization.CultureInfo.InvariantCulture);
+            _e.Load(8, 0, Fp, off + target.TupleOffsets()[index]);
+            return;
+        }
+        var (offset, size, signed, isRecord) = FieldLayout(f);
+        if (target.IsContext)
+        {
+            if (isRecord)
+            {
+                _e.MovReg(0, Ctx);
+                _e.AluImm(Opcodes.Add, 0, offset);
+                return;
+            }
+            _e.Load(size, 0, Ctx, offset);
+            Extend(size, signed);
+            return;
+        }
+        Int(f.Target);
+        _e.AluImm(Opcodes.Add, 0, offset);
+        if (isRecord)
+            return; // an embedded struct: its address stands for it
+        ReadAt(size, IsUser(target));
+        Extend(size, signed);
+    }
+
+    private (int Offset, int Size, bool Signed, bool IsRecord) FieldLayout(FieldAccess f)
+    {
+        var target = f.Target.Type;
+        if (target.IsContext)
+        {
+            var fields = _env.TracepointFields(_attach.Parts[0], _attach.Parts[1])!;
+            foreach (var field in fields)
+            {
+                if (field.Name == f.Field)
+                    return (field.Offset, field.Size is 1 or 2 or 4 or 8 ? field.Size : 8, f.Type.IsSigned, f.Type.Kind is TypeKind.String or TypeKind.Array);
+            }
+            throw new TraceException($"no field {f.Field}", f.Span);
+        }
+        var record = target.Kind == TypeKind.Pointer ? target.Element! : target;
+        if (record.BtfId == 0 && record.StructName is { } sn && _env.Types.Struct(sn) is { } resolved)
+            record = resolved;
+        _env.Types.TryField(record, f.Field, out int offset, out var ft);
+        bool isRecord = ft.Kind is TypeKind.Record or TypeKind.String or TypeKind.Array;
+        int size = ft.IsInteger ? ft.Size : 8;
+        return (offset, size, ft.IsSigned, isRecord);
+    }
+
+    private void IndexInt(IndexAccess ix)
+    {
+        var t = ix.Target.Type;
+        if (t.Kind == TypeKind.String)
+        {
+            int off = Mem(ix.Target);
+            Int(ix.Index);
+            // Bounded: the index is masked into the string so the verifier sees an in-bounds access.
+            int tmp = Alloc(8);
+            _e.AluImm(Opcodes.And, 0, Math.Max(1, PowerOfTwoBelow(t.Size)) - 1);
+            StackAddress(1, off);
+            _e.AluReg(Opcodes.Add, 1, 0);
+            _e.Load(1, 0, 1, 0);
+            _ = tmp;
+            return;
+        }
+        int elementSize = ix.Type.IsInteger ? ix.Type.Size : 8;
+        int saved = Alloc(8);
+        Int(ix.Target);
+        _e.Store(8, Fp, saved, 0);
+        Int(ix.Index);
+        _e.AluImm(Opcodes.Mul, 0, elementSize);
+        _e.Load(8, 1, Fp, saved);
+        _e.AluReg(Opcodes.Add, 0, 1);
+        ReadAt(elementSize, IsUser(t));
+        if (ix.Type.IsInteger)
+            Extend(elementSize, ix.Type.IsSigned);
+    }
+
+    private static int PowerOfTwoBelow(int n)
+    {
+        int p = 1;
+        while (p * 2 <= n)
+            p *= 2;
+        return p;
+    }
+
+    private void CallInt(Call c)
+    {
+        switch (c.Name)
+        {
+            case "strncmp":
+                StringCompare(c.Arguments[0], c.Arguments[1], (int)ConstantOf(c.Arguments[2]));
+                _e.AluImm(Opcodes.Xor, 0, 1); // 0 when equal, as strncmp
+                return;
+            case "ksym":
+            case "usym":
+                Int(c.Arguments[0]);
+                return;
+            case "kstack":
+            case "ustack":
+                StackId(c.Name == "ustack");
+                return;
+            case "sizeof":
+                Constant(c.Arguments[0].Type.Size);
+                return;
+            default:
+                throw new TraceException($"{c.Name}() has no value here", c.Span);
+        }
+    }
+
+    // r0 = 1 when the strings are equal in their first `limit` bytes (up to their NUL), else 0.
+    private void StringCompare(Expr left, Expr right, int limit)
+    {
+        int a = Mem(left), b = Mem(right);
+        int n = Math.Min(Math.Min(left.Type.Size, right.Type.Size), limit);
+        int equal = _e.NewLabel(), differ = _e.NewLabel(), end = _e.NewLabel();
+        for (int i = 0; i < n; i++)
+        {
+            _e.Load(1, 1, Fp, a + i);
+            _e.Load(1, 2, Fp, b + i);
+            _e.JumpReg(Opcodes.Jne, 1, 2, differ);
+            _e.JumpImm(Opcodes.Jeq, 1, 0, equal);
+        }
+        _e.Mark(equal);
+        _e.MovImm(0, 1);
+        _e.Jump(end);
+        _e.Mark(differ);
+        _e.MovImm(0, 0);
+        _e.Mark(end);
+    }
+
+    /// <summary>Puts a memory value (string, tuple) in a stack slot and returns the slot's offset.</summary>
+    private int Mem(Expr e)
+    {
+        switch (e)
+        {
+            case Variable v:
+                return _variables[v.Name];
+            default:
+            {
+                int size = Math.Max(8, Align8(e.Type.Size));
+                int off = Alloc(size);
+                Into(e.Type, e, off);
+                return off;
+            }
+        }
+    }
+
+    /// <summary>Writes the value of <paramref name="e"/> into the stack slot at <paramref name="off"/> sized for <paramref name="slot"/>, zero-padded.</summary>
+    private void Into(TraceType slot, Expr e, int off)
+    {
+        int slotSize = ResourcePlan.StoredSize(slot);
+        if (slot.Kind is not (TypeKind.String or TypeKind.Tuple or TypeKind.Array or TypeKind.Inet or TypeKind.Buffer))
+        {
+            Int(e);
+            if (slot.IsInteger && e.Type.IsInteger && e.Type.Size < 8)
+                Extend(e.Type.Size, e.Type.IsSigned);
+            _e.Store(8, Fp, off, 0);
+            return;
+        }
+        Zero(off, slotSize);
+        int size = Math.Min(slotSize, e.Type.Size);
+        switch (e)
+        {
+            case StringLiteral s:
+            {
+                var bytes = Encoding.UTF8.GetBytes(s.Value);
+                for (int i = 0; i < bytes.Length && i < slotSize - 1; i += 4)
+                {
+                    int chunk = 0;
+                    for (int k = 0; k < 4 && i + k < bytes.Length && i + k < slotSize - 1; k++)
+                        chunk |= bytes[i + k] << (8 * k);
+                    _e.StoreImm(4, Fp, off + i, chunk);
+                }
+                return;
+            }
+            case Positional p:
+            {
+                string text = p.Index > 0 && p.Index <= _env.Positional.Count ? _env.Positional[p.Index - 1] : "";
+                Into(slot, new StringLiteral { Value = text, Span = p.Span, Type = TraceType.String(Encoding.UTF8.GetByteCount(text) + 1) }, off);
+                return;
+            }
+            case Call { Name: "buf" } bc:
+            {
+                int length = slot.Size - 1;
+                var src = bc.Arguments[0];
+                if (src is StringLiteral lit)
+                {
+                    var data = Encoding.Latin1.GetBytes(lit.Value);
+                    var bytes = new byte[Align8(slotSize)];
+                    bytes[0] = (byte)length;
+                    Array.Copy(data, 0, bytes, 1, Math.Min(data.Length, length));
+                    for (int i = 0; i < slotSize; i += 4)
+                    {
+                        int chunk = BitConverter.ToInt32(bytes, i);
+                        if (chunk != 0)
+                            _e.StoreImm(4, Fp, off + i, chunk);
+                    }
+                    return;
+                }
+                _e.StoreImm(1, Fp, off, length);
+                if (src.Type.Kind is TypeKind.String or TypeKind.Array)
+                {
+                    int from = Mem(src);
+                    for (int i = 0; i < length; i++)
+                    {
+                        _e.Load(1, 1, Fp, from + i);
+                        _e.Store(1, Fp, off + 1 + i, 1);
+                    }
+                    return;
+                }
+                Int(src);
+                _e.MovReg(3, 0);
+                StackAddress(1, off + 1);
+                _e.MovImm(2, length);
+                _e.Call(IsUser(src.Type) ? Helpers.ProbeReadUser : Helpers.ProbeReadKernel);
+                return;
+            }
+            case Call { Name: "ntop" } nc:
+            {
+                if (nc.Arguments.Count == 2)
+                {
+                    Int(nc.Arguments[0]);
+                    _e.Store(8, Fp, off, 0);
+                    Int(nc.Arguments[1]);
+                }
+                else
+                {
+                    _e.StoreImm(8, Fp, off, 2); // AF_INET
+                    Int(nc.Arguments[0]);
+                }
+                _e.Store(4, Fp, off + 8, 0);
+                return;
+            }
+            case Builtin { Name: "comm" }:
+                StackAddress(1, off);
+                _e.MovImm(2, Math.Min(16, slotSize));
+                _e.Call(Helpers.GetCurrentComm);
+                return;
+            case Call { Name: "str" } c:
+            {
+                var arg = c.Arguments[0];
+                if (arg.Type.Kind == TypeKind.String)
+                {
+                    Into(slot, arg, off);
+                    return;
+                }
+                int limit = size;
+                if (c.Arguments.Count == 2)
+                {
+                    // str(p, n): n is a runtime length capped by the slot.
+                    int lenSlot = Alloc(8);
+                    Int(c.Arguments[1]);
+                    _e.AluImm(Opcodes.Add, 0, 1);
+                    _e.Store(8, Fp, lenSlot, 0);
+                    Int(arg);
+                    _e.MovReg(3, 0);
+                    _e.Load(8, 2, Fp, lenSlot);
+                    int ok = _e.NewLabel();
+                    _e.JumpImm(Opcodes.Jle, 2, limit, ok);
+                    _e.MovImm(2, limit);
+                    _e.Mark(ok);
+                    int nonzero = _e.NewLabel();
+                    _e.JumpImm(Opcodes.Jgt, 2, 0, nonzero);
+                    _e.MovImm(2, 1);
+                    _e.Mark(nonzero);
+                    StackAddress(1, off);
+                    _e.Call(StrHelper(arg.Type));
+                    return;
+                }
+                Int(arg);
+                _e.MovReg(3, 0);
+                StackAddress(1, off);
+                _e.MovImm(2, limit);
+                _e.Call(StrHelper(arg.Type));
+                return;
+            }
+            case FieldAccess f when f.Target.Type.Kind != TypeKind.Tuple:
+            {
+                var (fieldOffset, _, _, _) = FieldLayout(f);
+                if (f.Target.Type.IsContext)
+                {
+                    _e.MovReg(3, Ctx);
+                    _e.AluImm(Opcodes.Add, 3, fieldOffset);
+                }
+                else
+                {
+                    Int(f.Target);
+                    _e.AluImm(Opcodes.Add, 0, fieldOffset);
+                    _e.MovReg(3, 0);
+                }
+                StackAddress(1, off);
+                _e.MovImm(2, size);
+                _e.Call(f.Target.Type.IsContext || !IsUser(f.Target.Type) ? Helpers.ProbeReadKernel : Helpers.ProbeReadUser);
+                return;
+            }
+            case TupleExpr t:
+            {
+                var offsets = slot.Kind == TypeKind.Tuple ? slot.TupleOffsets() : e.Type.TupleOffsets();
+                for (int i = 0; i < t.Elements.Count; i++)
+                {
+                    var elementSlot = slot.Kind == TypeKind.Tuple ? slot.Elements[i] : e.Type.Elements[i];
+                    Into(elementSlot, t.Elements[i], off + offsets[i]);
+                }
+                return;
+            }
+            case MapAccess m:
+            {
+                var info = _plan.Semantics.Maps.First(x => x.Name == m.Name);
+                int key = BuildKey(m, info);
+                MapFd(1, _plan.MapIndex(m.Name));
+                StackAddress(2, key);
+                _e.Call(Helpers.MapLookupElem);
+                int missing = _e.NewLabel();
+                _e.JumpImm(Opcodes.Jeq, 0, 0, missing);
+                CopyFrom(0, off, Align8(size));
+                _e.Mark(missing);
+                return;
+            }
+            case Ternary tr:
+            {
+                int otherwise = _e.NewLabel(), done = _e.NewLabel();
+                Int(tr.Condition);
+                _e.JumpImm(Opcodes.Jeq, 0, 0, otherwise);
+                Into(slot, tr.WhenTrue, off);
+                _e.Jump(done);
+                _e.Mark(otherwise);
+                Into(slot, tr.WhenFalse, off);
+                _e.Mark(done);
+                return;
+            }
+            default:
+            {
+                int src = Mem(e);
+                if (src != off)
+                    CopyFrom(Fp, off, Align8(size), src);
+                return;
+            }
+        }
+    }
+
+    private int StrHelper(TraceType source) =>
+        source.Kind == TypeKind.Pointer ? (IsUser(source) ? Helpers.ProbeReadUserStr : Helpers.ProbeReadKernelStr) : Helpers.ProbeReadStr;
+
+    // Copies `size` bytes (a multiple of 8, or the tail in smaller loads) from [srcReg + srcOff] to the stack at `off`.
+    private void CopyFrom(int srcReg, int off, int size, int srcOff = 0)
+    {
+        int i = 0;
+        for (; i + 8 <= size; i += 8)
+        {
+            _e.Load(8, 1, srcReg, srcOff + i);
+            _e.Store(8, Fp, off + i, 1);
+        }
+        for (; i < size; i++)
+        {
+            _e.Load(1, 1, srcReg, srcOff + i);
+            _e.Store(1, Fp, off + i, 1);
+        }
+    }
+}

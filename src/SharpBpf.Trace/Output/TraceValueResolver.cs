@@ -1,0 +1,58 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using SharpBpf.Trace.Semantics;
+
+namespace SharpBpf.Trace.Output;
+
+/// <summary>
+/// The resolver for values that need no tracing session: ksym through <see cref="KernelSymbols"/>,
+/// username through /etc/passwd; anything else (stacks, usym, probe) prints as a hex address.
+/// Derive from it to add what the session knows.
+/// </summary>
+public class TraceValueResolver : ITraceValueResolver
+{
+    private KernelSymbols? _kernel;
+    private Dictionary<long, string>? _users;
+
+    /// <summary>A resolver reading /proc/kallsyms and /etc/passwd on first use.</summary>
+    public TraceValueResolver() { }
+
+    /// <summary>A resolver over a given kernel symbol table (tests).</summary>
+    public TraceValueResolver(KernelSymbols kernel) => _kernel = kernel;
+
+    /// <inheritdoc/>
+    public virtual string Resolve(TraceType type, ReadOnlySpan<byte> value, bool inKey)
+    {
+        ulong v = value.Length >= 8 ? BinaryPrimitives.ReadUInt64LittleEndian(value) : 0;
+        switch (type.Kind)
+        {
+            case TypeKind.Ksym:
+                return (_kernel ??= KernelSymbols.Load()).Format(v, showOffset: false);
+            case TypeKind.Username:
+                return UserName((long)v);
+            default:
+                return "0x" + v.ToString("x", CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>The name /etc/passwd gives uid <paramref name="uid"/>, or an empty string (bpftrace's resolve_uid).</summary>
+    public string UserName(long uid)
+    {
+        if (_users is null)
+        {
+            _users = [];
+            try
+            {
+                foreach (var line in File.ReadLines("/etc/passwd"))
+                {
+                    var f = line.Split(':');
+                    if (f.Length > 2 && long.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                        _users.TryAdd(id, f[0]);
+                }
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return _users.TryGetValue(uid, out var name) ? name : "";
+    }
+}

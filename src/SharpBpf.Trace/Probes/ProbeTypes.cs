@@ -1,0 +1,68 @@
+namespace SharpBpf.Trace.Probes;
+
+/// <summary>The probe type table: full names, short aliases, and the software events bpftrace knows.</summary>
+public static class ProbeTypes
+{
+    /// <summary>Every type with its name and alias, in bpftrace's order.</summary>
+    public static IReadOnlyList<(ProbeKind Kind, string Name, string Alias)> All { get; } =
+    [
+        (ProbeKind.Special, "special", ""),
+        (ProbeKind.Kprobe, "kprobe", "k"),
+        (ProbeKind.Kretprobe, "kretprobe", "kr"),
+        (ProbeKind.Uprobe, "uprobe", "u"),
+        (ProbeKind.Uretprobe, "uretprobe", "ur"),
+        (ProbeKind.Usdt, "usdt", "U"),
+        (ProbeKind.Tracepoint, "tracepoint", "t"),
+        (ProbeKind.Profile, "profile", "p"),
+        (ProbeKind.Interval, "interval", "i"),
+        (ProbeKind.Software, "software", "s"),
+        (ProbeKind.Hardware, "hardware", "h"),
+        (ProbeKind.Watchpoint, "watchpoint", "w"),
+        (ProbeKind.AsyncWatchpoint, "asyncwatchpoint", "aw"),
+        (ProbeKind.Kfunc, "kfunc", "f"),
+        (ProbeKind.Kretfunc, "kretfunc", "fr"),
+        (ProbeKind.Iter, "iter", "it"),
+        (ProbeKind.RawTracepoint, "rawtracepoint", "rt"),
+    ];
+
+    /// <summary>The software events (name, alias, perf config, default period), as bpftrace 0.17's SW_PROBE_LIST.</summary>
+    public static IReadOnlyList<(string Name, string Alias, int Config, int DefaultPeriod)> SoftwareEvents { get; } =
+    [
+        ("alignment-faults", "", 7, 1),
+        ("bpf-output", "", 10, 1),
+        ("context-switches", "cs", 3, 1000),
+        ("cpu-clock", "cpu", 0, 1000000),
+        ("cpu-migrations", "", 4, 1),
+        ("dummy", "", 9, 1),
+        ("emulation-faults", "", 8, 1),
+        ("major-faults", "", 6, 1),
+        ("minor-faults", "", 5, 100),
+        ("page-faults", "faults", 2, 100),
+        ("task-clock", "", 1, 1000000),
+    ];
+
+    /// <summary>The iterators bpftrace 0.17 knows.</summary>
+    public static IReadOnlyList<string> Iterators { get; } = ["task", "task_file"];
+
+    /// <summary>The type named <paramref name="nameOrAlias"/> (<c>tracepoint</c> or <c>t</c>), or null.</summary>
+    public static ProbeKind? Find(string nameOrAlias)
+    {
+        foreach (var (kind, name, alias) in All)
+        {
+            if (kind != ProbeKind.Special && (nameOrAlias == name || (alias.Length > 0 && nameOrAlias == alias)))
+                return kind;
+        }
+        return null;
+    }
+
+    /// <summary>The full name of a type (<c>tracepoint</c>).</summary>
+    public static string NameOf(ProbeKind kind)
+    {
+        foreach (var (k, name, _) in All)
+        {
+            if (k == kind)
+                return name;
+        }
+        throw new ArgumentOutOfRangeException(nameof(kind));
+    }
+}

@@ -1,0 +1,85 @@
+using SharpBpf.Trace.Probes;
+using SharpBpf.Trace.Semantics;
+
+namespace SharpBpf.Trace.Runtime;
+
+/// <summary>
+/// The machine as semantic analysis and attaching see it: tracepoint formats from tracefs
+/// (<c>events/CAT/NAME/format</c>, read once per tracepoint), kernel BTF on demand, positional
+/// parameters.
+/// </summary>
+public sealed class TracefsEnvironment : ITraceEnvironment
+{
+    private readonly Dictionary<string, IReadOnlyList<TracepointField>?> _formats = new(StringComparer.Ordinal);
+    private string? _root;
+
+    /// <summary>Creates the environment with the script's positional parameters.</summary>
+    public TracefsEnvironment(IReadOnlyList<string> positional, KernelTypes? types = null)
+    {
+        Positional = positional;
+        Types = types ?? KernelTypes.Vmlinux();
+    }
+
+    /// <inheritdoc/>
+    public KernelTypes Types { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Positional { get; }
+
+    private string EventsRoot => _root ??= Directory.Exists("/sys/kernel/tracing/events") || !Directory.Exists("/sys/kernel/debug/tracing/events")
+        ? "/sys/kernel/tracing/events" : "/sys/kernel/debug/tracing/events";
+
+    /// <summary>The tracepoints (category, name) matching a pattern with <c>*</c> and <c>?</c> wildcards, sorted.</summary>
+    public List<(string Category, string Name)> ExpandTracepoints(string category, string name)
+    {
+        var found = new List<(string, string)>();
+        if (!HasWildcard(category) && !HasWildcard(name))
+        {
+            if (File.Exists(Path.Combine(EventsRoot, category, name, "format")))
+                found.Add((category, name));
+            return found;
+        }
+        if (!Directory.Exists(EventsRoot))
+            return found;
+        foreach (var catDir in Directory.EnumerateDirectories(EventsRoot))
+        {
+            string cat = Path.GetFileName(catDir);
+            if (!Wildcard.IsMatch(category, cat))
+                continue;
+            foreach (var evDir in Directory.EnumerateDirectories(catDir))
+            {
+                string ev = Path.GetFileName(evDir);
+                if (Wildcard.IsMatch(name, ev) && File.Exists(Path.Combine(evDir, "format")))
+                    found.Add((cat, ev));
+            }
+        }
+        found.Sort((a, b) => string.CompareOrdinal(a.Item1 + ":" + a.Item2, b.Item1 + ":" + b.Item2));
+        return found;
+    }
+
+    /// <summary>True when a probe part holds a wildcard.</summary>
+    public static bool HasWildcard(string s) => Wildcard.HasWildcard(s);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<TracepointField>? TracepointFields(string category, string name)
+    {
+        string key = category + ":" + name;
+        if (_formats.TryGetValue(key, out var cached))
+            return cached;
+        IReadOnlyList<TracepointField>? fields = null;
+        var matches = ExpandTracepoints(category, name);
+        if (matches.Count > 0)
+        {
+            try
+            {
+                fields = TracepointFormat.Parse(matches[0].Category, matches[0].Name, File.ReadAllText(Path.Combine(EventsRoot, matches[0].Category, matches[0].Name, "format"))).Fields.Where(f => !f.IsCommon).ToList();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                fields = null;
+            }
+        }
+        _formats[key] = fields;
+        return fields;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace SharpBpf.Trace.Tests;
+
+/// <summary>
+/// Scripts run in the kernel, compared with what bpftrace 0.17 printed for the same scripts
+/// (tests/data/trace/output: NAME.bt with NAME.txt and NAME.json captured from bpftrace), and live
+/// probes triggered by child processes. Skipped without bpf(2) privileges.
+/// </summary>
+[Collection("kernel")]
+public sealed class EndToEndTests
+{
+    public static TheoryData<string> Goldens()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in Directory.GetFiles(TraceTestKit.OutputDir, "*.bt").Order(StringComparer.Ordinal))
+            data.Add(Path.GetFileNameWithoutExtension(f));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Goldens))]
+    public void Text_output_matches_bpftrace(string name)
+    {
+        string source = File.ReadAllText(Path.Combine(TraceTestKit.OutputDir, name + ".bt"));
+        Assert.Equal(File.ReadAllText(Path.Combine(TraceTestKit.OutputDir, name + ".txt")), TraceTestKit.Run(source));
+    }
+
+    [Theory]
+    [MemberData(nameof(Goldens))]
+    public void Json_output_matches_bpftrace(string name)
+    {
+        string source = File.ReadAllText(Path.Combine(TraceTestKit.OutputDir, name + ".bt"));
+        Assert.Equal(File.ReadAllText(Path.Combine(TraceTestKit.OutputDir, name + ".json")), TraceTestKit.Run(source, format: "json"));
+    }
+
+    [Fact]
+    public void Issue_example_begin_arithmetic_hist_lhist()
+    {
+        string text = TraceTestKit.Run("BEGIN { printf(\"%d %s\\n\", 1 + 2 * 3, \"x\"); @h = hist(5); @l = lhist(7, 0, 10, 2); exit(); }");
+        Assert.Equal(
+            "Attaching 1 probe...\n7 x\n\n\n@h: \n[4, 8)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n" +
+            "@l: \n[6, 8)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n",
+            text);
+    }
+
+    [Fact]
+    public void Control_flow_variables_strings_and_casts()
+    {
+        string text = TraceTestKit.Run(
+            "BEGIN { $i = 0; $s = 0; while ($i < 10) { $i++; if ($i == 8) { break; } $s += $i; } " +
+            "unroll(3) { @u++; } $t = $s > 20 ? \"big\" : \"small\"; " +
+            "printf(\"%d %d %s %d %d %d\\n\", $i, $s, $t, (uint8)300, (int8)255, strncmp(\"abc\", \"abd\", 2)); " +
+            "if ($t == \"big\") { printf(\"eq\\n\"); } else { printf(\"ne\\n\"); } exit(); }");
+        Assert.Equal("Attaching 1 probe...\n8 28 big 44 -1 0\neq\n\n\n@u: 3\n", text);
+    }
+
+    [Fact]
+    public void Positional_parameters()
+    {
+        string text = TraceTestKit.Run("BEGIN { printf(\"%d %s %d\\n\", $1 + 1, $2, $#); exit(); }", null, "text", "41", "word");
+        Assert.Equal("Attaching 1 probe...\n42 word 2\n\n\n", text);
+    }
+
+    [Fact]
+    public void Tracepoint_counts_the_files_a_child_opens()
+    {
+        string text = TraceTestKit.Run(
+            "tracepoint:syscalls:sys_enter_openat /comm == \"cat\"/ { @[str(args->filename)] = count(); }",
+            "/usr/bin/cat /etc/hostname");
+        Assert.Contains("\n@[/etc/hostname]: 1\n", text, StringComparison.Ordinal);
+        Assert.StartsWith("Attaching 1 probe...\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Wildcard_tracepoints_and_the_probe_builtin()
+    {
+        string text = TraceTestKit.Run("tracepoint:syscalls:sys_enter_openat* /comm == \"cat\"/ { @[probe] = count(); }", "/usr/bin/cat /etc/hostname");
+        Assert.Contains("@[tracepoint:syscalls:sys_enter_openat]: ", text, StringComparison.Ordinal);
+        Assert.StartsWith("Attaching 2 probes...\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Uprobe_and_uretprobe_on_a_binary()
+    {
+        if (!File.Exists("/usr/bin/bash"))
+            Assert.Skip("no /usr/bin/bash");
+        string text = TraceTestKit.Run(
+            "uprobe:/usr/bin/bash:find_shell_builtin { @[str(arg0)] = count(); } uretprobe:/usr/bin/bash:find_shell_builtin { @r = count(); }",
+            "/usr/bin/bash -c 'echo hi; pwd'");
+        Assert.Contains("@[echo]: ", text, StringComparison.Ordinal);
+        Assert.Contains("@[pwd]: ", text, StringComparison.Ordinal);
+        Assert.Contains("@r: ", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Uprobe_function_wildcards_expand_through_the_symbol_table()
+    {
+        if (!File.Exists("/usr/bin/bash"))
+            Assert.Skip("no /usr/bin/bash");
+        string text = TraceTestKit.Run("uprobe:/usr/bin/bash:find_shell_built* { @[probe] = count(); }", "/usr/bin/bash -c 'echo hi'");
+        Assert.Contains("@[uprobe:/usr/bin/bash:find_shell_builtin]: ", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rawtracepoint_and_software_events()
+    {
+        string text = TraceTestKit.Run("rawtracepoint:sched_process_exec { @e[comm] = count(); } software:page-faults:1 /comm == \"true\"/ { @f = count(); }", "/usr/bin/true");
+        Assert.Contains("@e[true]: 1\n", text, StringComparison.Ordinal);
+        Assert.Matches(@"@f: [1-9]\d*\n", text);
+    }
+
+    [Fact]
+    public void Interval_fires_and_exit_stops()
+    {
+        var watch = Stopwatch.StartNew();
+        string text = TraceTestKit.Run("interval:ms:50 { @n++; if (@n == 3) { exit(); } }");
+        Assert.Equal("Attaching 1 probe...\n\n\n@n: 3\n", text);
+        Assert.InRange(watch.ElapsedMilliseconds, 100, 10_000);
+    }
+
+    [Fact]
+    public void Profile_with_kstack_symbolizes_frames()
+    {
+        string text = TraceTestKit.Run("profile:hz:997 { @[kstack] = count(); } interval:ms:300 { exit(); }");
+        Assert.StartsWith("Attaching 2 probes...\n", text, StringComparison.Ordinal);
+        Assert.Matches(@"@\[\n {8}[a-z_0-9.]+\+\d+\n", text);
+    }
+
+    [Fact]
+    public void Btf_field_chains_and_builtins()
+    {
+        string text = TraceTestKit.Run("BEGIN { printf(\"%d %d %d\\n\", curtask->parent->pid > 0, curtask->pid == tid, pid == curtask->tgid); exit(); }");
+        Assert.Equal("Attaching 1 probe...\n1 1 1\n\n\n", text);
+    }
+
+    [Fact]
+    public void End_probe_and_clear()
+    {
+        string text = TraceTestKit.Run("BEGIN { @a = 1; @b[1] = count(); clear(@b); exit(); } END { printf(\"end %d\\n\", @a); }");
+        Assert.Equal("Attaching 2 probes...\nend 1\n\n\n@a: 1\n\n", text);
+    }
+}
