@@ -3,6 +3,8 @@ using SharpBpf.Cli;
 using SharpBpf.Cli.Commands;
 using SharpBpf.Core.Diagnostics;
 
+if (BuildFreshness.RebuildIfStale(args) is int rebuilt)
+    return rebuilt;
 var root = new RootCommand("sharpbpf: the eBPF toolkit in pure C#: assembler, disassembler, interpreter, object files, BTF, the kernel.");
 GlobalOptions.AddTo(root);
 root.Subcommands.Add(AsmCommand.Create());

@@ -76,7 +76,7 @@ public static partial class KernelVerifier
         var watch = Stopwatch.StartNew();
         try
         {
-            using var loaded = Collection.Load(collection, new CollectionOptions { Programs = [program], LogLevel = VerifierLogLevel.Stats });
+            using var loaded = Collection.Load(collection, new CollectionOptions { Programs = [program], LogLevel = VerifierLogLevel.Stats, PinMaps = false });
             return Accepted(loaded.Program(program).VerifierLog ?? "", watch.Elapsed);
         }
         catch (BpfException e)

@@ -415,6 +415,24 @@ public sealed class LoaderTests
     }
 
     [Fact]
+    public void Maps_pinned_by_name_are_neither_pinned_nor_reused_without_PinMaps()
+    {
+        string pins = PinDirectory("nopin");
+        try
+        {
+            using var first = Collection.Load(Fixture("maps_btf"), new CollectionOptions { PinPath = pins, PinMaps = false });
+            Assert.Null(first.Maps["recent_events"].PinnedPath);
+            Assert.Empty(Directory.Exists(pins) ? Directory.GetFiles(pins) : []);
+            using var second = Collection.Load(Fixture("maps_btf"), new CollectionOptions { PinPath = pins, PinMaps = false });
+            Assert.NotEqual(first.Maps["recent_events"].Id, second.Maps["recent_events"].Id);
+        }
+        finally
+        {
+            RemovePins(pins);
+        }
+    }
+
+    [Fact]
     public void Prog_array_and_map_in_map_slots_are_filled()
     {
         string pins = PinDirectory("slots");

@@ -51,6 +51,7 @@ public sealed class ErrorGoldenTests
     [InlineData("BEGIN { $x = \"a\" + 1; }", "stdin:1:14-21: ERROR: Type mismatch for '+': comparing 'string[2]' with 'int64'\nBEGIN { $x = \"a\" + 1; }\n             ~~~~~~~\n")]
     [InlineData("BEGIN { $x = \"a\" < \"b\"; }", "stdin:1:18-19: ERROR: The < operator can not be used on expressions of types string[2], string[2]\nBEGIN { $x = \"a\" < \"b\"; }\n                 ~\n")]
     [InlineData("BEGIN { @x = 1; @x = count(); }", "stdin:1:17-19: ERROR: Type mismatch for @x: trying to assign value of type 'count' when map already contains a value of type 'int64\nBEGIN { @x = 1; @x = count(); }\n                ~~\n")]
+    [InlineData("BEGIN { $x = (1,2); $x = (1,\"a\"); exit(); }", "stdin:1:24-25: ERROR: Tuple type mismatch: (int64,int64) != (int64,string[2]).\nBEGIN { $x = (1,2); $x = (1,\"a\"); exit(); }\n                       ~\n")]
     [InlineData("tracepoint:syscalls:nope { }", "stdin:1:1-25: ERROR: tracepoint not found: syscalls:nope\ntracepoint:syscalls:nope { }\n~~~~~~~~~~~~~~~~~~~~~~~~\n")]
     public void Captured_from_bpftrace(string source, string expected) => Assert.Equal(expected, Errors(source, "stdin"));
 

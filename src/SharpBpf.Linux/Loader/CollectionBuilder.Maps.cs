@@ -67,7 +67,7 @@ internal sealed partial class CollectionBuilder
             return reused;
         }
         var kernelSpec = KernelSpec(name, spec, initial);
-        if (spec.Pinning == PinType.ByName)
+        if (spec.Pinning == PinType.ByName && _options.PinMaps)
         {
             string path = Path.Combine(_options.PinPath, name);
             for (int attempt = 0; ; attempt++)

@@ -21,6 +21,12 @@ public sealed class CollectionOptions
     public string PinPath { get; init; } = BpfFs.DefaultPath;
 
     /// <summary>
+    /// False: maps declared with <c>LIBBPF_PIN_BY_NAME</c> are created like any other, neither pinned nor
+    /// reused from <see cref="PinPath"/> (for loads that must leave nothing behind, such as verifier probes).
+    /// </summary>
+    public bool PinMaps { get; init; } = true;
+
+    /// <summary>
     /// The programs to load, by function name. Null (the default) loads every program except
     /// those in sections whose name starts with '?' (libbpf's autoload); naming a '?' program here loads it.
     /// </summary>

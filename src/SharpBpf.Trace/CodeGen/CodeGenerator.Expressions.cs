@@ -302,7 +302,7 @@ public sealed partial class CodeGenerator
             return;
         }
         var m = (MapAccess)i.Target;
-        var info = _plan.Semantics.Maps.First(x => x.Name == m.Name);
+        var info = Info(m.Name);
         int result = Alloc(8);
         MapReadInt(m);
         _e.AluImm(Opcodes.Add, 0, delta);
@@ -379,12 +379,10 @@ public sealed partial class CodeGenerator
             int off = Mem(ix.Target);
             Int(ix.Index);
             // Bounded: the index is masked into the string so the verifier sees an in-bounds access.
-            int tmp = Alloc(8);
             _e.AluImm(Opcodes.And, 0, Math.Max(1, PowerOfTwoBelow(t.Size)) - 1);
             StackAddress(1, off);
             _e.AluReg(Opcodes.Add, 1, 0);
             _e.Load(1, 0, 1, 0);
-            _ = tmp;
             return;
         }
         int elementSize = ix.Type.IsInteger ? ix.Type.Size : 8;
@@ -630,7 +628,7 @@ public sealed partial class CodeGenerator
             }
             case MapAccess m:
             {
-                var info = _plan.Semantics.Maps.First(x => x.Name == m.Name);
+                var info = Info(m.Name);
                 int key = BuildKey(m, info);
                 MapFd(1, _plan.MapIndex(m.Name));
                 StackAddress(2, key);

@@ -172,7 +172,12 @@ public sealed partial class CodeGenerator
                 _e.Store(8, Fp, val + 8, 2);
                 break;
             case TypeKind.Min:
-                InvertMin(2);
+            case TypeKind.Max:
+                // bpftrace starts a missing min/max slot at 0 and keeps the larger (min inverted): a
+                // max of only negative values never creates the entry, as in bpftrace 0.17.
+                if (kind == TypeKind.Min)
+                    InvertMin(2);
+                _e.JumpImm(Opcodes.Jsle, 2, 0, done);
                 _e.Store(8, Fp, val, 2);
                 _e.StoreImm(8, Fp, val + 8, 0);
                 break;
@@ -276,7 +281,7 @@ public sealed partial class CodeGenerator
             }
             case "print":
             {
-                if (c.Arguments[0] is MapAccess { Keys.Count: 0 } pm && Info(pm.Name) is { } pinfo && (pinfo.KeyTypes.Count > 0 || pinfo.Value.IsAggregation || true))
+                if (c.Arguments[0] is MapAccess { Keys.Count: 0 } pm)
                 {
                     int rec = Alloc(32);
                     _e.StoreImm(8, Fp, rec, (int)EventKind.PrintMap);
@@ -324,6 +329,9 @@ public sealed partial class CodeGenerator
                 _e.Call(Helpers.MapDeleteElem);
                 return;
             }
+            case "join":
+                Join(c);
+                return;
             case "signal":
             {
                 var arg = c.Arguments[0];
@@ -343,6 +351,47 @@ public sealed partial class CodeGenerator
                 }
                 throw new TraceException($"{c.Name}() is not supported by SharpBpf yet", c.Span);
         }
+    }
+
+    // join(argv): the record is too big for the stack, so it is reserved in the ring and filled in
+    // place: each argv[i] read with probe_read_user, each string with probe_read_user_str, until NULL.
+    private void Join(Call c)
+    {
+        const int Record = 7; // callee-saved: survives the helper calls below
+        int size = 16 + ResourcePlan.JoinArgs * ResourcePlan.JoinArgSize;
+        int argv = Alloc(8), pointer = Alloc(8);
+        Int(c.Arguments[0]);
+        _e.Store(8, Fp, argv, 0);
+        MapFd(1, _plan.RingMap);
+        _e.MovImm(2, size);
+        _e.MovImm(3, 0);
+        _e.Call(Helpers.RingbufReserve);
+        int skip = _e.NewLabel(), submit = _e.NewLabel();
+        _e.JumpImm(Opcodes.Jeq, 0, 0, skip);
+        _e.MovReg(Record, 0);
+        _e.StoreImm(8, Record, 0, (int)EventKind.Join);
+        _e.StoreImm(8, Record, 8, _plan.IndexOf(c));
+        for (int i = 0; i < ResourcePlan.JoinArgs; i++)
+            _e.StoreImm(1, Record, 16 + i * ResourcePlan.JoinArgSize, 0);
+        for (int i = 0; i < ResourcePlan.JoinArgs; i++)
+        {
+            StackAddress(1, pointer);
+            _e.MovImm(2, 8);
+            _e.Load(8, 3, Fp, argv);
+            _e.AluImm(Opcodes.Add, 3, i * 8);
+            _e.Call(Helpers.ProbeReadUser);
+            _e.Load(8, 3, Fp, pointer);
+            _e.JumpImm(Opcodes.Jeq, 3, 0, submit);
+            _e.MovReg(1, Record);
+            _e.AluImm(Opcodes.Add, 1, 16 + i * ResourcePlan.JoinArgSize);
+            _e.MovImm(2, ResourcePlan.JoinArgSize);
+            _e.Call(Helpers.ProbeReadUserStr);
+        }
+        _e.Mark(submit);
+        _e.MovReg(1, Record);
+        _e.MovImm(2, 0);
+        _e.Call(Helpers.RingbufSubmit);
+        _e.Mark(skip);
     }
 
     // bpf_ringbuf_output(&events, fp + rec, size, 0)

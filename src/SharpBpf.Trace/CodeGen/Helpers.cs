@@ -22,4 +22,6 @@ internal static class Helpers
     public const int ProbeReadUserStr = 114;
     public const int ProbeReadKernelStr = 115;
     public const int RingbufOutput = 130;
+    public const int RingbufReserve = 131;
+    public const int RingbufSubmit = 132;
 }

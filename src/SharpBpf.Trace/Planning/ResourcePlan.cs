@@ -32,6 +32,8 @@ public enum EventKind
     Printf = 7,
     /// <summary>cat(fmt, ...): as printf.</summary>
     Cat = 8,
+    /// <summary>join(argv[, delim]): payload delimiter index, then <see cref="ResourcePlan.JoinArgs"/> strings of <see cref="ResourcePlan.JoinArgSize"/> bytes.</summary>
+    Join = 9,
 }
 
 /// <summary>A printf/cat format with its arguments' types and where each lies in the record.</summary>
@@ -69,6 +71,15 @@ public sealed class ResourcePlan
 
     /// <summary>time() formats.</summary>
     public List<string> TimeFormats { get; } = [];
+
+    /// <summary>join() delimiters.</summary>
+    public List<string> JoinDelimiters { get; } = [];
+
+    /// <summary>Strings join() reads (bpftrace's join_argnum).</summary>
+    public const int JoinArgs = 16;
+
+    /// <summary>Bytes per string join() reads (bpftrace's join_argsize).</summary>
+    public const int JoinArgSize = 1024;
 
     /// <summary>print(value) value types.</summary>
     public List<TraceType> PrintValues { get; } = [];
@@ -197,6 +208,11 @@ public sealed class ResourcePlan
                             types.Add(c.Arguments[i].Type);
                         plan._index[c] = plan.Formats.Count;
                         plan.Formats.Add(Layout(((StringLiteral)c.Arguments[0]).Value, types));
+                    }
+                    else if (c.Name == "join")
+                    {
+                        plan._index[c] = plan.JoinDelimiters.Count;
+                        plan.JoinDelimiters.Add(c.Arguments.Count == 2 ? ((StringLiteral)c.Arguments[1]).Value : " ");
                     }
                     else if (c.Name == "time")
                     {

@@ -10,7 +10,8 @@ public sealed partial class TraceSession
 {
     private void OnRecord(ReadOnlySpan<byte> record)
     {
-        if (record.Length < 8)
+        // After exit() only END's output counts: other CPUs may still have events in flight.
+        if (record.Length < 8 || (_exitRequested && !_ending))
             return;
         var kind = (EventKind)BinaryPrimitives.ReadInt64LittleEndian(record);
         long index = record.Length >= 16 ? BinaryPrimitives.ReadInt64LittleEndian(record[8..]) : 0;
@@ -47,6 +48,19 @@ public sealed partial class TraceSession
                 long top = BinaryPrimitives.ReadInt64LittleEndian(record[16..]);
                 long div = BinaryPrimitives.ReadInt64LittleEndian(record[24..]);
                 _output.Map(Snapshot((int)index), (int)top, (int)div);
+                break;
+            }
+            case EventKind.Join:
+            {
+                var parts = new List<string>();
+                for (int i = 0; i < ResourcePlan.JoinArgs; i++)
+                {
+                    var slot = record.Slice(16 + i * ResourcePlan.JoinArgSize, ResourcePlan.JoinArgSize);
+                    if (slot[0] == 0)
+                        break;
+                    parts.Add(TraceValueFormatter.CString(slot));
+                }
+                _output.Join(string.Join(plan.JoinDelimiters[(int)index], parts));
                 break;
             }
             case EventKind.ClearMap:
@@ -99,17 +113,7 @@ public sealed partial class TraceSession
 
     private static void Clear(KernelMap map)
     {
-        var key = new byte[map.KeySize];
-        var next = new byte[map.KeySize];
-        var keys = new List<byte[]>();
-        bool first = true;
-        while (map.TryGetNextKey(first ? default : key, next))
-        {
-            first = false;
-            keys.Add((byte[])next.Clone());
-            next.CopyTo(key, 0);
-        }
-        foreach (var k in keys)
+        foreach (var k in Keys(map))
             map.Delete(k);
     }
 

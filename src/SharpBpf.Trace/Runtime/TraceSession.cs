@@ -31,6 +31,7 @@ public sealed partial class TraceSession : IDisposable
     private bool _exitRequested;
     private long _startTime;
     private int? _childPid;
+    private bool _ending;
 
     /// <summary>Creates the session; nothing touches the kernel until <see cref="Run"/>.</summary>
     public TraceSession(CompiledScript script, TraceOptions options, TextWriter output)
@@ -66,6 +67,7 @@ public sealed partial class TraceSession : IDisposable
             l.Dispose();
         _links.Clear();
         Drain();
+        _ending = true;
         RunSpecial(Semantics.ProbeKind.End);
         Drain();
         _output.MapsAtExit(Snapshots());
@@ -85,7 +87,7 @@ public sealed partial class TraceSession : IDisposable
             if (t.Kind is not (Semantics.ProbeKind.Begin or Semantics.ProbeKind.End))
                 return false;
         }
-        return _options.Command is null && _options.Pid is null && true;
+        return _options.Command is null && _options.Pid is null;
     }
 
     private void Loop(Process? child)

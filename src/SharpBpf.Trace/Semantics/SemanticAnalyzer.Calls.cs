@@ -184,8 +184,13 @@ public sealed partial class SemanticAnalyzer
                 CheckFormat(c, fmt.Value, types);
                 return TraceType.None;
             case "print":
-                if (Count(1, 3) && args[0] is MapAccess pm && pm.Keys.Count == 0 && _maps.TryGetValue(pm.Name, out var pinfo) && pinfo.Value.IsAggregation)
-                    return TraceType.None;
+                if (Count(1, 3) && args.Count > 1 && args[0] is not MapAccess { Keys.Count: 0 })
+                    Error("print() takes a top and a divisor only for a whole map", c.Span);
+                for (int i = 1; i < args.Count; i++)
+                {
+                    if (ConstantValue(args[i]) is null)
+                        Error("print() expects integer literals as top and divisor", args[i].Span);
+                }
                 return TraceType.None;
             case "clear":
             case "zero":
@@ -276,6 +281,14 @@ public sealed partial class SemanticAnalyzer
                 }
                 return TraceType.Inet();
             case "join":
+                if (Count(1, 2))
+                {
+                    if (!types[0].IsInteger && types[0].Kind != TypeKind.Pointer && types[0].Kind != TypeKind.None)
+                        Error($"join() expects a pointer to an array of strings ({types[0]} provided)", args[0].Span);
+                    if (args.Count == 2 && args[1] is not StringLiteral)
+                        Error("join() expects a string literal as its delimiter", args[1].Span);
+                }
+                return TraceType.None;
             case "kaddr":
             case "uaddr":
             case "strftime":

@@ -138,11 +138,9 @@ public sealed partial class SemanticAnalyzer
                 break;
             case ProbeKind.Interval:
             case ProbeKind.Profile:
-                if (ap.Parts.Count == 1)
-                    break; // interval:1s style is not 0.17; rejected by the planner with the unit message
                 if (ap.Parts.Count != 2)
                     Error($"{ap.Provider} probe type requires 2 arguments", ap.Span);
-                else if (ap.Parts[0] is not ("s" or "ms" or "us" or "hz" or "ns") || (kind == ProbeKind.Interval && ap.Parts[0] == "hz" && false))
+                else if (ap.Parts[0] is not ("s" or "ms" or "us" or "hz"))
                     Error($"{ap.Provider} probe type requires unit of either 'hz', 's', 'ms' or 'us'", ap.Span);
                 else if (!ulong.TryParse(ap.Parts[1], out ulong n) || n == 0)
                     Error($"{ap.Provider} probe type requires a positive integer frequency or period", ap.Span);
@@ -248,7 +246,9 @@ public sealed partial class SemanticAnalyzer
                 }
                 if (_variables.TryGetValue(v.Name, out var existing) && existing.Kind != TypeKind.None)
                 {
-                    if (!Compatible(existing, valueType))
+                    if (existing.Kind == TypeKind.Tuple && valueType.Kind == TypeKind.Tuple && !Compatible(existing, valueType))
+                        Error($"Tuple type mismatch: {existing} != {valueType}.", a.Span);
+                    else if (!Compatible(existing, valueType))
                         Error($"Type mismatch for {v.Name}: trying to assign value of type '{valueType}' when variable already contains a value of type '{existing}'", a.Span);
                     else if (existing.Kind == TypeKind.String && valueType.Size > existing.Size)
                         _variables[v.Name] = valueType;
@@ -288,10 +288,22 @@ public sealed partial class SemanticAnalyzer
         return a.Kind switch
         {
             TypeKind.Integer or TypeKind.String or TypeKind.Pointer => true,
-            TypeKind.Tuple => a.Elements.Count == b.Elements.Count,
+            TypeKind.Tuple => TupleCompatible(a, b),
             TypeKind.Lhist => a.LhistBounds == b.LhistBounds,
             _ => true,
         };
+    }
+
+    private static bool TupleCompatible(TraceType a, TraceType b)
+    {
+        if (a.Elements.Count != b.Elements.Count)
+            return false;
+        for (int i = 0; i < a.Elements.Count; i++)
+        {
+            if (!Compatible(a.Elements[i], b.Elements[i]) || (a.Elements[i].Kind == TypeKind.String && a.Elements[i].Size != b.Elements[i].Size))
+                return false;
+        }
+        return true;
     }
 
     private MapInfo MapFor(MapAccess m, bool assigning)

@@ -114,9 +114,6 @@ public sealed class TraceType : IEquatable<TraceType>
     /// <summary>lhist() with its bounds.</summary>
     public static TraceType Lhist(long min, long max, long step) => new(TypeKind.Lhist, 8) { LhistBounds = (min, max, step) };
 
-    /// <summary>A copy with another context/user flag.</summary>
-    public TraceType WithUser(bool user) => Kind == TypeKind.Pointer ? new(Kind, Size) { Element = Element, IsUser = user, StructName = StructName } : this;
-
     /// <summary>True for integers.</summary>
     public bool IsInteger => Kind == TypeKind.Integer;
 

@@ -132,7 +132,7 @@ public sealed class AbstractState
         {
             var a = Frames[i];
             var b = other.Frames[i];
-            if (a.CallSite != b.CallSite || a.Kind != b.Kind)
+            if (a.CallSite != b.CallSite || a.Kind != b.Kind || a.Summary != b.Summary)
                 return false;
             for (int r = 0; r < 10; r++)
             {
@@ -160,7 +160,7 @@ public sealed class AbstractState
         {
             var a = Frames[i];
             var b = old.Frames[i];
-            if (a.CallSite != b.CallSite || a.Kind != b.Kind)
+            if (a.CallSite != b.CallSite || a.Kind != b.Kind || a.Summary != b.Summary)
                 return false;
             for (int r = 0; r < 10; r++)
             {

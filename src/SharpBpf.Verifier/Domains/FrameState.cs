@@ -35,6 +35,12 @@ public sealed class FrameState
     /// <summary>What a callback frame's r2 was at entry (the helper passes it on every run).</summary>
     public RegisterValue CallbackContext { get; set; } = RegisterValue.NotInit;
 
+    /// <summary>
+    /// The summary this callee's results feed (<see cref="Passes.Analyzer.CallSummary"/>), null when
+    /// the call is explored for its caller alone. States compare and merge only with the same summary.
+    /// </summary>
+    internal Passes.Analyzer.CallSummary? Summary { get; set; }
+
     /// <summary>A fresh frame: every register uninitialised, r10 the frame pointer of frame <paramref name="depth"/>.</summary>
     public FrameState(int depth)
     {
@@ -54,12 +60,12 @@ public sealed class FrameState
     /// <summary>A deep copy.</summary>
     public FrameState Clone() => new((RegisterValue[])Regs.Clone(), Stack.Clone())
     {
-        CallSite = CallSite, Entry = Entry, Kind = Kind, CallbackHelper = CallbackHelper, CallbackContext = CallbackContext,
+        CallSite = CallSite, Entry = Entry, Kind = Kind, CallbackHelper = CallbackHelper, CallbackContext = CallbackContext, Summary = Summary,
     };
 
     /// <summary>The same frame with other registers and stack.</summary>
     public FrameState With(RegisterValue[] regs, StackState stack) => new(regs, stack)
     {
-        CallSite = CallSite, Entry = Entry, Kind = Kind, CallbackHelper = CallbackHelper, CallbackContext = CallbackContext,
+        CallSite = CallSite, Entry = Entry, Kind = Kind, CallbackHelper = CallbackHelper, CallbackContext = CallbackContext, Summary = Summary,
     };
 }

@@ -6,17 +6,22 @@ namespace SharpBpf.Verifier.Domains;
 /// registers linked in the old state must be linked in the new one, or a comparison that refined
 /// both there would refine only one here.
 /// </summary>
+/// <remarks>
+/// A state holds a few dozen ids at most, and the map is reset for every comparison of two
+/// states (the hottest operation of pruning): pairs live in two parallel arrays searched
+/// linearly, like the kernel's fixed-size bpf_idmap, rather than in hash tables.
+/// </remarks>
 public sealed class IdMap
 {
-    private readonly Dictionary<int, int> _oldToCur = [];
-    private readonly Dictionary<int, int> _curToOld = [];
+    private int[] _old = new int[32];
+    private int[] _cur = new int[32];
+    private int _count;
     private int _tmp = int.MinValue;
 
     /// <summary>Forgets every pair.</summary>
     public void Reset()
     {
-        _oldToCur.Clear();
-        _curToOld.Clear();
+        _count = 0;
         _tmp = int.MinValue;
     }
 
@@ -37,7 +42,11 @@ public sealed class IdMap
     public bool CheckScalar(int oldId, int curId)
     {
         if (oldId == 0)
+        {
+            if (curId == 0)
+                return true; // two fresh temporaries pair with each other and with nothing else
             oldId = _tmp++;
+        }
         if (curId == 0)
             curId = _tmp++;
         return Pair(oldId, curId);
@@ -48,12 +57,23 @@ public sealed class IdMap
 
     private bool Pair(int oldId, int curId)
     {
-        if (_oldToCur.TryGetValue(oldId, out int c))
-            return c == curId;
-        if (_curToOld.ContainsKey(curId))
-            return false;
-        _oldToCur[oldId] = curId;
-        _curToOld[curId] = oldId;
+        var olds = _old;
+        var curs = _cur;
+        for (int i = 0; i < _count; i++)
+        {
+            if (olds[i] == oldId)
+                return curs[i] == curId;
+            if (curs[i] == curId)
+                return false;
+        }
+        if (_count == olds.Length)
+        {
+            Array.Resize(ref _old, _count * 2);
+            Array.Resize(ref _cur, _count * 2);
+        }
+        _old[_count] = oldId;
+        _cur[_count] = curId;
+        _count++;
         return true;
     }
 }

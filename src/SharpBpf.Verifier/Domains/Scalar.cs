@@ -105,7 +105,10 @@ public readonly partial struct Scalar : IEquatable<Scalar>
     /// <summary>Least upper bound: the union of the ranges and of the known bits.</summary>
     public Scalar Join(Scalar other)
     {
-        if (Equals(other))
+        // One side within the other: the join is that side (every view is already its own sync).
+        if (Leq(other))
+            return other;
+        if (other.Leq(this))
             return this;
         var b = new Bounds
         {

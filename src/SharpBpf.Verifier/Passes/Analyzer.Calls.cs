@@ -178,6 +178,8 @@ internal sealed partial class Analyzer
                 frame.Regs[r] = regs[r];
             for (int r = 0; r <= 5; r++)
                 regs[r] = RegisterValue.NotInit;
+            if (TrySummarisedCall(st, frame, pc, target))
+                return -1; // an earlier call's results cover this one: they come back through its summary
             st.Frames.Add(frame);
             successors.Add(new Successor(st, target, pc));
             return -1;
@@ -336,6 +338,8 @@ internal sealed partial class Analyzer
         else
         {
             st.Regs[0] = r0;
+            if (callee.Summary is { } summary)
+                SummaryExit(summary, r0, pc);
         }
         return returnPc;
     }

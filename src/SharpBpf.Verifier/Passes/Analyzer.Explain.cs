@@ -218,6 +218,8 @@ internal sealed partial class Analyzer
             }
             case InstructionKind.MayGoto:
                 return next.Pc == pc + 1 ? "loop budget left" : "loop budget spent";
+            case InstructionKind.Call when insn.Src == (int)CallSource.Local && next.Pc == pc + 1:
+                return $"returns r0 = {next.Regs[0].Format(MapName)} (an earlier call with these arguments was verified)";
             case InstructionKind.Call when insn.Src == (int)CallSource.Local:
                 return $"enter function at pc {next.Pc}";
             case InstructionKind.Call:

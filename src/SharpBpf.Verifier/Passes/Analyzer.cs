@@ -189,6 +189,7 @@ internal sealed partial class Analyzer
     {
         var st = snapshot.Clone();
         int pc = snapshot.Pc;
+        _snapshot = snapshot;
         while (true)
         {
             _processed++;
