@@ -3,8 +3,14 @@ using SharpBpf.Cli;
 using SharpBpf.Cli.Commands;
 using SharpBpf.Core.Diagnostics;
 
-if (BuildFreshness.RebuildIfStale(args) is int rebuilt)
-    return rebuilt;
+// `trace` with only -e/-c/-v and positional words skips building and parsing the command tree (a fifth of
+// a one-liner's start-up: System.CommandLine's resources and parser), and checks that the build is current
+// on a second thread while it compiles the script; anything else goes the full way.
+if (TraceCommand.TryParseFast(args) is { } fast)
+    return Cli.Guard(() => fast(BuildFreshness.StartCheck(args)));
+// Run from the repository (./sharpbpf), the build's freshness is checked on a second thread while the command
+// tree is built and the arguments parsed; nothing runs, prints or touches the kernel before it has answered.
+var freshness = BuildFreshness.StartCheck(args);
 var root = new RootCommand("sharpbpf: the eBPF toolkit in pure C#: assembler, disassembler, interpreter, object files, BTF, the kernel.");
 GlobalOptions.AddTo(root);
 root.Subcommands.Add(AsmCommand.Create());
@@ -20,16 +26,18 @@ root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.MapCommand.Create());
 root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.LinkCommand.Create());
 root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.LinkCommand.CreatePerf());
 root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.FeatureCommand.Create());
-return Cli.Invoke(root, args);
+return Cli.Invoke(root, args, freshness);
 
 namespace SharpBpf.Cli
 {
     /// <summary>Runs the command tree; maps every error to one line on stderr and an exit code.</summary>
     internal static class Cli
     {
-        public static int Invoke(RootCommand root, string[] args)
+        public static int Invoke(RootCommand root, string[] args, Func<int?>? freshness = null)
         {
             var parse = root.Parse(args);
+            if (freshness?.Invoke() is int rebuilt)
+                return rebuilt;
             if (parse.Errors.Count > 0)
             {
                 foreach (var e in parse.Errors)
@@ -37,9 +45,15 @@ namespace SharpBpf.Cli
                 Console.Error.WriteLine("Try 'sharpbpf --help'.");
                 return 2;
             }
+            return Guard(() => parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+        }
+
+        /// <summary>Runs a command's action, mapping the errors a command reports to stderr and an exit code.</summary>
+        public static int Guard(Func<int> action)
+        {
             try
             {
-                return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+                return action();
             }
             catch (CliError e)
             {

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using SharpBpf.Trace.Runtime;
+using SharpBpf.Trace.Semantics;
 using Xunit;
 
 namespace SharpBpf.Trace.Tests;
@@ -165,5 +167,54 @@ public sealed class EndToEndTests
     {
         string text = TraceTestKit.Run("BEGIN { @a = 1; @b[1] = count(); clear(@b); exit(); } END { printf(\"end %d\\n\", @a); }");
         Assert.Equal("Attaching 2 probes...\nend 1\n\n\n@a: 1\n\n", text);
+    }
+    // strftime() of nsecs and of a fixed boot-relative time: bpftrace adds the wall-clock time of boot.
+    // Compared with bpftrace run now (hour/day resolution, so the two runs agree).
+    [Fact]
+    public void Strftime_matches_bpftrace()
+    {
+        const string script = "BEGIN { printf(\"%s|\\n\", strftime(\"%Y-%m-%d %H %j %%\", nsecs)); @t = strftime(\"%Y-%m-%d\", 1000000000); @u[strftime(\"%Y\", 0)] = 1; exit(); }";
+        string ours = TraceTestKit.Run(script);
+        var psi = new ProcessStartInfo("bpftrace") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-e");
+        psi.ArgumentList.Add(script);
+        Process? bpftrace;
+        try
+        {
+            bpftrace = Process.Start(psi);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Assert.Skip("bpftrace is not installed");
+            return;
+        }
+        string theirs = bpftrace!.StandardOutput.ReadToEnd();
+        bpftrace.WaitForExit();
+        Assert.Equal(theirs, ours);
+        Assert.Contains(DateTime.Now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ours, StringComparison.Ordinal);
+    }
+
+    // offsetof(struct, field) through BTF (bpftrace 0.17 has no offsetof; 0.18's syntax).
+    [Fact]
+    public void Offsetof_reads_btf()
+    {
+        string text = TraceTestKit.Run("BEGIN { printf(\"%d %d\\n\", offsetof(struct list_head, prev), offsetof(struct list_head, next)); @o = offsetof(struct task_struct, pid); exit(); }");
+        var types = Semantics.KernelTypes.Vmlinux();
+        Assert.True(types.TryField(types.Struct("struct task_struct")!, "pid", out int pid, out _));
+        Assert.Equal($"Attaching 1 probe...\n8 0\n\n\n@o: {pid}\n", text);
+    }
+
+    // uaddr() resolves the uprobe binary's data symbols only (bpftrace 0.17 skips STT_FUNC), at st_value.
+    [Fact]
+    public void Uaddr_resolves_data_symbols_of_the_uprobe_binary()
+    {
+        TraceTestKit.RequireKernel();
+        var sym = Semantics.SemanticAnalyzer.UserDataSymbol("/bin/bash", "rl_line_buffer");
+        Assert.NotNull(sym);
+        Assert.Null(Semantics.SemanticAnalyzer.UserDataSymbol("/bin/bash", "main"));
+        var script = TraceCompiler.Compile("uprobe:/bin/bash:readline { @a = uaddr(\"rl_line_buffer\"); }", new TracefsEnvironment([]));
+        Assert.Single(script.Programs);
+        var e = Assert.Throws<TraceCompileException>(() => TraceCompiler.Compile("uprobe:/bin/bash:readline { @a = uaddr(\"main\"); }", new TracefsEnvironment([])));
+        Assert.Contains("Could not resolve symbol: /bin/bash:main", e.Message, StringComparison.Ordinal);
     }
 }

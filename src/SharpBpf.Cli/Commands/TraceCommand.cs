@@ -41,8 +41,53 @@ internal static class TraceCommand
         return cmd;
     }
 
-    private static int Run(string? source, string[] args, string? command, int? pid, string format, bool list, bool debug, bool verbose)
+    /// <summary>
+    /// The start-up fast path: <c>trace</c> followed only by <c>-e PROGRAM</c>, <c>-c CMD</c>, <c>-v</c> and
+    /// positional words (none starting with '-' or '@') is parsed here, as System.CommandLine would, without
+    /// building the command tree. Returns null for anything else (help, other options, repeats, response files).
+    /// </summary>
+    public static Func<Func<int?>?, int>? TryParseFast(string[] argv)
     {
+        if (argv.Length < 2 || argv[0] != "trace")
+            return null;
+        string? source = null, command = null;
+        bool verbose = false;
+        var positional = new List<string>();
+        for (int i = 1; i < argv.Length; i++)
+        {
+            string a = argv[i];
+            if (a is "-e" or "-c")
+            {
+                if (i + 1 >= argv.Length || (a == "-e" ? source : command) is not null)
+                    return null;
+                string value = argv[++i];
+                if (value.Length == 0 || value[0] is '-' or '@')
+                    return null;
+                if (a == "-e")
+                    source = value;
+                else
+                    command = value;
+            }
+            else if (a == "-v" && !verbose)
+                verbose = true;
+            else if (a.Length > 0 && a[0] is not ('-' or '@'))
+                positional.Add(a);
+            else
+                return null;
+        }
+        string[] args = [.. positional];
+        return stale => Run(source, args, command, null, "text", false, false, verbose, stale);
+    }
+
+    // stale: the build's staleness check running beside the compile (see BuildFreshness.StartCheck); called once,
+    // before the first output or kernel call, it returns the exit code of the rebuilt binary's run, or null.
+    private static int Run(string? source, string[] args, string? command, int? pid, string format, bool list, bool debug, bool verbose,
+        Func<int?>? stale = null)
+    {
+        if (source is null && stale?.Invoke() is int rebuilt)
+            return rebuilt;
+        if (source is null)
+            stale = null;
         if (format is not ("text" or "json"))
             throw new CliError($"Invalid output format \"{format}\"; valid formats: text, json", 2);
         if (list)
@@ -78,9 +123,19 @@ internal static class TraceCommand
         }
         catch (TraceCompileException e)
         {
+            if (stale?.Invoke() is int rebuiltAfterError)
+                return rebuiltAfterError;
             Console.Error.Write(TraceErrorFormatter.Format(e.Diagnostics, source, file));
             return 1;
         }
+        catch (Exception) when (stale is not null)
+        {
+            if (stale() is int rebuiltAfterFailure)
+                return rebuiltAfterFailure;
+            throw;
+        }
+        if (stale?.Invoke() is int rebuiltAfterCompile)
+            return rebuiltAfterCompile;
         if (debug)
         {
             PrintDebug(script);

@@ -425,6 +425,34 @@ public sealed partial class CodeGenerator
             case "sizeof":
                 Constant(c.Arguments[0].Type.Size);
                 return;
+            case "strftime":
+                Int(c.Arguments[1]);
+                return;
+            case "kaddr":
+            {
+                string name = ((StringLiteral)c.Arguments[0]).Value;
+                ulong address = (_kernelSymbols ??= Output.KernelSymbols.Load()).AddressOf(name);
+                if (address == 0)
+                    throw new TraceException($"Failed to compile: Failed to resolve kernel symbol: {name}");
+                Constant((long)address);
+                return;
+            }
+            case "uaddr":
+            {
+                var sym = Semantics.SemanticAnalyzer.UserDataSymbol(_attach.Parts[0], ((StringLiteral)c.Arguments[0]).Value)!;
+                Constant((long)sym.Value.Address);
+                return;
+            }
+            case "cgroupid":
+                Constant((long)Runtime.CgroupId.Of(((StringLiteral)c.Arguments[0]).Value));
+                return;
+            case "offsetof":
+            {
+                var record = _env.Types.Struct(((Builtin)c.Arguments[0]).Name)!;
+                _env.Types.TryField(record, ((Builtin)c.Arguments[1]).Name, out int fieldOffset, out _);
+                Constant(fieldOffset);
+                return;
+            }
             default:
                 throw new TraceException($"{c.Name}() has no value here", c.Span);
         }
@@ -472,7 +500,7 @@ public sealed partial class CodeGenerator
     private void Into(TraceType slot, Expr e, int off)
     {
         int slotSize = ResourcePlan.StoredSize(slot);
-        if (slot.Kind is not (TypeKind.String or TypeKind.Tuple or TypeKind.Array or TypeKind.Inet or TypeKind.Buffer))
+        if (slot.Kind is not (TypeKind.String or TypeKind.Tuple or TypeKind.Array or TypeKind.Inet or TypeKind.Buffer or TypeKind.MacAddress))
         {
             Int(e);
             if (slot.IsInteger && e.Type.IsInteger && e.Type.Size < 8)
@@ -535,6 +563,26 @@ public sealed partial class CodeGenerator
                 _e.MovReg(3, 0);
                 StackAddress(1, off + 1);
                 _e.MovImm(2, length);
+                _e.Call(IsUser(src.Type) ? Helpers.ProbeReadUser : Helpers.ProbeReadKernel);
+                return;
+            }
+            case Call { Name: "macaddr" } mc:
+            {
+                var src = mc.Arguments[0];
+                if (src.Type.Kind is TypeKind.Array or TypeKind.String)
+                {
+                    int from = Mem(src);
+                    for (int i = 0; i < 6; i++)
+                    {
+                        _e.Load(1, 1, Fp, from + i);
+                        _e.Store(1, Fp, off + i, 1);
+                    }
+                    return;
+                }
+                Int(src);
+                _e.MovReg(3, 0);
+                StackAddress(1, off);
+                _e.MovImm(2, 6);
                 _e.Call(IsUser(src.Type) ? Helpers.ProbeReadUser : Helpers.ProbeReadKernel);
                 return;
             }

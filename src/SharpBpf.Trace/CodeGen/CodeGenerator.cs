@@ -29,6 +29,7 @@ public sealed partial class CodeGenerator
     private readonly ProbeKind _kind;
     private readonly int _probeId;
     private readonly Emitter _e = new();
+    private static Output.KernelSymbols? _kernelSymbols; // kaddr(): /proc/kallsyms, read once
     private readonly Dictionary<string, int> _variables = new(StringComparer.Ordinal);
     private readonly Stack<(int Break, int Continue)> _loops = new();
     private int _stack;

@@ -174,7 +174,10 @@ public static class TraceValueFormatter
             case TypeKind.Inet:
                 return Quote(Ntop((int)BinaryPrimitives.ReadInt64LittleEndian(value), value[8..]), json);
             case TypeKind.Pointer:
-                return "0x" + BinaryPrimitives.ReadUInt64LittleEndian(value).ToString("x", CultureInfo.InvariantCulture);
+                // bpftrace prints a pointer key in hex and a pointer value as a decimal number
+                return inKey
+                    ? "0x" + BinaryPrimitives.ReadUInt64LittleEndian(value).ToString("x", CultureInfo.InvariantCulture)
+                    : BinaryPrimitives.ReadUInt64LittleEndian(value).ToString(CultureInfo.InvariantCulture);
             case TypeKind.Tuple:
             {
                 var offsets = type.TupleOffsets();

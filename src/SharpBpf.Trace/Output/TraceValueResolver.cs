@@ -30,9 +30,27 @@ public class TraceValueResolver : ITraceValueResolver
                 return (_kernel ??= KernelSymbols.Load()).Format(v, showOffset: false);
             case TypeKind.Username:
                 return UserName((long)v);
+            case TypeKind.Strftime:
+                return Strftime.FromBoot(type.Format ?? "", BootTime, v);
+            case TypeKind.MacAddress:
+                return value.Length >= 6
+                    ? string.Create(CultureInfo.InvariantCulture, $"{value[0]:X2}:{value[1]:X2}:{value[2]:X2}:{value[3]:X2}:{value[4]:X2}:{value[5]:X2}")
+                    : "";
             default:
                 return "0x" + v.ToString("x", CultureInfo.InvariantCulture);
         }
+    }
+
+    /// <summary>The wall-clock time of boot as CLOCK_MONOTONIC counts it (strftime()'s epoch: bpftrace adds it to nsecs).</summary>
+    public static DateTimeOffset BootTime { get; } = ComputeBootTime();
+
+    private static DateTimeOffset ComputeBootTime()
+    {
+        // Stopwatch is CLOCK_MONOTONIC on Linux, the clock bpf_ktime_get_ns() reads.
+        long ticks = System.Diagnostics.Stopwatch.GetTimestamp();
+        var now = DateTimeOffset.UtcNow;
+        double ns = ticks * (1e9 / System.Diagnostics.Stopwatch.Frequency);
+        return now.AddTicks(-(long)(ns / 100));
     }
 
     /// <summary>The name /etc/passwd gives uid <paramref name="uid"/>, or an empty string (bpftrace's resolve_uid).</summary>

@@ -49,8 +49,8 @@ public sealed class ResourcePlan
     /// <summary>Entries of each hash map (bpftrace's default map size).</summary>
     public const int MapEntries = 4096;
 
-    /// <summary>Bytes of the event ring buffer.</summary>
-    public const int RingSize = 1 << 20;
+    /// <summary>Bytes of the event ring buffer (bpftrace 0.17: 64 pages of perf buffer per CPU; a bigger ring costs start-up time in page allocation and mapping).</summary>
+    public const int RingSize = 1 << 18;
 
     /// <summary>Frames kept per stack (bpftrace's default).</summary>
     public const int StackFrames = 127;
@@ -163,7 +163,7 @@ public sealed class ResourcePlan
     public static int StoredSize(TraceType t) => t.Kind switch
     {
         TypeKind.Integer or TypeKind.Pointer or TypeKind.Ksym or TypeKind.Usym or TypeKind.Kstack or TypeKind.Ustack
-            or TypeKind.Username or TypeKind.Probe or TypeKind.Count or TypeKind.Sum or TypeKind.Min or TypeKind.Max or TypeKind.Record => 8,
+            or TypeKind.Username or TypeKind.Probe or TypeKind.Strftime or TypeKind.Count or TypeKind.Sum or TypeKind.Min or TypeKind.Max or TypeKind.Record => 8,
         _ => Math.Max(8, t.Size),
     };
 

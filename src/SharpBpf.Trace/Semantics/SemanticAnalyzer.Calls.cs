@@ -98,6 +98,8 @@ public sealed partial class SemanticAnalyzer
                     Error($"Undefined map: {whole.Name}", whole.Span);
                 continue;
             }
+            if (c.Name == "offsetof")
+                continue; // a type and a field name, not values
             types[i] = Visit(args[i]);
         }
 
@@ -289,23 +291,123 @@ public sealed partial class SemanticAnalyzer
                         Error("join() expects a string literal as its delimiter", args[1].Span);
                 }
                 return TraceType.None;
-            case "kaddr":
-            case "uaddr":
             case "strftime":
+                if (!Count(2, 2))
+                    return TraceType.Strftime("");
+                if (args[0] is not StringLiteral sf)
+                {
+                    Error($"strftime() expects a string literal ({TypeWord(types[0])} provided)", c.Span);
+                    return TraceType.Strftime("");
+                }
+                if (!types[1].IsInteger && types[1].Kind != TypeKind.None)
+                    Error($"strftime() only supports integer arguments ({TypeWord(types[1])} provided)", c.Span);
+                return TraceType.Strftime(sf.Value);
+            case "kaddr":
             case "cgroupid":
+                if (!Count(1, 1))
+                    return TraceType.UInt64;
+                if (args[0] is not StringLiteral)
+                    Error($"{c.Name}() expects a string literal ({TypeWord(types[0])} provided)", c.Span);
+                return TraceType.UInt64;
+            case "uaddr":
+                return UaddrType(c, types);
+            case "macaddr":
+            {
+                if (!Count(1, 1))
+                    return TraceType.MacAddress();
+                var t = types[0];
+                if (!t.IsInteger && t.Kind is not (TypeKind.Pointer or TypeKind.Array or TypeKind.String or TypeKind.Buffer or TypeKind.None))
+                    Error($"macaddr() only supports array or pointer arguments ({TypeWord(t)} provided)", c.Span);
+                if (t.Kind is TypeKind.Array or TypeKind.String or TypeKind.Buffer && t.Size != 6)
+                    Error("macaddr() argument must be 6 bytes in size", c.Span);
+                if (args[0] is StringLiteral)
+                    Error("macaddr() does not support literal string arguments", c.Span);
+                return TraceType.MacAddress();
+            }
+            case "path":
+                // bpftrace 0.17: d_path only exists for kfunc/kretfunc/iter programs (none run here).
+                Error("BPF_FUNC_d_path not available for your kernel version", c.Span);
+                Error("The path function can only be used with 'kfunc', 'kretfunc', 'iter' probes", c.Span);
+                return TraceType.String(StringSize);
+            case "offsetof":
+            {
+                // bpftrace 0.17 has no offsetof (0.18 added it): SharpBpf takes offsetof(struct NAME, field).
+                if (!Count(2, 2))
+                    return TraceType.UInt64;
+                if (args[0] is not Builtin { Name: var structName } || !structName.StartsWith("struct ", StringComparison.Ordinal) && !structName.StartsWith("union ", StringComparison.Ordinal)
+                    || args[1] is not Builtin { Name: var fieldName })
+                {
+                    Error("offsetof() expects a struct or union type and a field name", c.Span);
+                    return TraceType.UInt64;
+                }
+                var rec = _env.Types.Struct(structName);
+                if (rec is null)
+                    Error($"Unknown struct/union: '{structName}'", args[0].Span);
+                else if (!_env.Types.TryField(rec, fieldName, out _, out _))
+                    Error($"Struct/union of type '{structName}' does not contain a field named '{fieldName}'", c.Span);
+                return TraceType.UInt64;
+            }
             case "override":
             case "reg":
-            case "macaddr":
-            case "path":
             case "uptr":
             case "kptr":
-            case "offsetof":
                 Error($"{c.Name}() is not supported by SharpBpf yet", c.NameSpan);
                 return TraceType.None;
             default:
                 Error($"Unknown function: {c.Name}", c.NameSpan);
                 return TraceType.None;
         }
+    }
+
+    private TraceType UaddrType(Call c, TraceType[] types)
+    {
+        if (!Count1())
+            return TraceType.Pointer(TraceType.Int64, user: true);
+        if (c.Arguments[0] is not StringLiteral name)
+        {
+            Error($"uaddr() expects a string literal ({TypeWord(types[0])} provided)", c.Span);
+            return TraceType.Pointer(TraceType.Int64, user: true);
+        }
+        bool uprobe = _kind is ProbeKind.Uprobe or ProbeKind.Uretprobe;
+        if (!uprobe)
+            Error($"uaddr can not be used with \"{(_kind is ProbeKind.Begin ? "BEGIN" : _kind is ProbeKind.End ? "END" : _attach.Provider)}\" probes", c.Span);
+        string bin = uprobe && _attach.Parts.Count > 0 ? _attach.Parts[0] : "";
+        var sym = uprobe ? UserDataSymbol(bin, name.Value) : null;
+        if (sym is null)
+        {
+            Error($"Could not resolve symbol: {bin}:{name.Value}", c.Span);
+            return TraceType.Pointer(TraceType.Int64, user: true);
+        }
+        var element = sym.Value.Size switch { 1 => TraceType.Integer(1, true), 2 => TraceType.Integer(2, true), 4 => TraceType.Integer(4, true), _ => TraceType.Int64 };
+        return TraceType.Pointer(element, user: true);
+
+        bool Count1()
+        {
+            if (c.Arguments.Count == 1)
+                return true;
+            Error($"uaddr() requires 1 argument ({c.Arguments.Count} provided)", c.Span);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// uaddr()'s symbol: a non-function symbol of the uprobe's binary (bpftrace 0.17 resolves every symbol
+    /// type but STT_FUNC), or null.
+    /// </summary>
+    internal static Probes.ElfSymbolTable.Symbol? UserDataSymbol(string binary, string name)
+    {
+        try
+        {
+            foreach (var s in Probes.ElfSymbolTable.Load(Runtime.TraceSession.ResolveBinary(binary)).Symbols)
+            {
+                if (!s.IsFunction && s.Name == name)
+                    return s;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or Core.Diagnostics.BpfFormatException)
+        {
+        }
+        return null;
     }
 
     /// <summary>A signal's number from its name (<c>SIGKILL</c>, <c>KILL</c>, <c>9</c>), or null.</summary>

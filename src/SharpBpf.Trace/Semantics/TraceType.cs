@@ -54,6 +54,9 @@ public sealed class TraceType : IEquatable<TraceType>
     /// <summary>True when memory behind this pointer is user memory (uprobe arguments, syscall pointers).</summary>
     public bool IsUser { get; private init; }
 
+    /// <summary>strftime()'s format.</summary>
+    public string? Format { get; private init; }
+
     /// <summary>lhist's min, max and step.</summary>
     public (long Min, long Max, long Step) LhistBounds { get; private init; }
 
@@ -111,6 +114,12 @@ public sealed class TraceType : IEquatable<TraceType>
     /// <summary>ntop()'s value: an 8-byte address family, then 16 bytes of address (network order).</summary>
     public static TraceType Inet() => new(TypeKind.Inet, 24);
 
+    /// <summary>strftime(<paramref name="format"/>, nsecs): 8 bytes of nanoseconds since boot.</summary>
+    public static TraceType Strftime(string format) => new(TypeKind.Strftime, 8) { Format = format };
+
+    /// <summary>macaddr()'s value: 6 bytes.</summary>
+    public static TraceType MacAddress() => new(TypeKind.MacAddress, 6);
+
     /// <summary>lhist() with its bounds.</summary>
     public static TraceType Lhist(long min, long max, long step) => new(TypeKind.Lhist, 8) { LhistBounds = (min, max, step) };
 
@@ -150,7 +159,7 @@ public sealed class TraceType : IEquatable<TraceType>
             return false;
         if (ReferenceEquals(this, other))
             return true;
-        if (Kind != other.Kind || Size != other.Size || IsSigned != other.IsSigned || StructName != other.StructName)
+        if (Kind != other.Kind || Size != other.Size || IsSigned != other.IsSigned || StructName != other.StructName || Format != other.Format)
             return false;
         if (Elements.Count != other.Elements.Count)
             return false;

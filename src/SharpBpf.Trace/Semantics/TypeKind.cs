@@ -49,4 +49,8 @@ public enum TypeKind
     Buffer,
     /// <summary>An address printed as an IP (ntop()).</summary>
     Inet,
+    /// <summary>strftime()'s value: nanoseconds since boot printed with the format the type carries.</summary>
+    Strftime,
+    /// <summary>macaddr()'s value: 6 bytes printed as <c>0F:1F:44:00:00:41</c>.</summary>
+    MacAddress,
 }

@@ -440,7 +440,19 @@ public sealed class Parser
                     var args = new List<Expr>();
                     if (!_token.Is(")"))
                     {
-                        args.Add(ParseExpr());
+                        if (t.Text == "offsetof" && (_token.IsIdent("struct") || _token.IsIdent("union")))
+                        {
+                            // offsetof(struct NAME, field): the type travels as a Builtin named "struct NAME".
+                            var kw = _token;
+                            Advance();
+                            var typeName = _token;
+                            if (typeName.Kind != TokenKind.Identifier)
+                                throw Unexpected("identifier");
+                            Advance();
+                            args.Add(new Builtin { Name = kw.Text + " " + typeName.Text, Span = kw.Span.To(typeName.Span) });
+                        }
+                        else
+                            args.Add(ParseExpr());
                         while (_token.Is(","))
                         {
                             Advance();
