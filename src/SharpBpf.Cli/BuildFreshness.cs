@@ -15,24 +15,48 @@ namespace SharpBpf.Cli;
 internal static class BuildFreshness
 {
     /// <summary>
-    /// The check, started on a thread of its own (it takes ~1.5 ms of stat calls here): the caller goes on
-    /// with work that neither prints nor touches the kernel, then calls the result once, which waits for the
-    /// check and, when the build is stale, rebuilds and runs the new binary and returns its exit code (else null).
+    /// The check, started on a thread of its own (it takes ~1.5 ms of stat calls here): the caller goes on with
+    /// work that neither prints nor has lasting effects, then asks <see cref="FreshnessCheck.IsStale"/> (which
+    /// waits for the answer) and, when the build is stale, has the wrapper rebuild and run the new binary. Null
+    /// when not run from the repository's wrapper.
     /// </summary>
-    public static Func<int?>? StartCheck(string[] args)
+    public static FreshnessCheck? StartCheck(string[] args)
     {
         string? dir = Environment.GetEnvironmentVariable("SHARPBPF_BUILD_DIR");
         string? wrapper = Environment.GetEnvironmentVariable("SHARPBPF_WRAPPER");
         if (string.IsNullOrEmpty(dir) || string.IsNullOrEmpty(wrapper))
             return null;
-        bool stale = true;
-        var thread = new Thread(() => stale = IsStale(dir)) { IsBackground = true, Name = "build check" };
-        thread.Start();
-        return () =>
+        return new FreshnessCheck(dir, wrapper, args);
+    }
+
+    /// <summary>A staleness check in progress.</summary>
+    internal sealed class FreshnessCheck
+    {
+        private readonly Thread _thread;
+        private readonly string _wrapper;
+        private readonly string[] _args;
+        private bool _stale = true;
+
+        public FreshnessCheck(string dir, string wrapper, string[] args)
         {
-            thread.Join();
-            return stale ? Rebuild(wrapper, args) : null;
-        };
+            _wrapper = wrapper;
+            _args = args;
+            _thread = new Thread(() => _stale = BuildFreshness.IsStale(dir)) { IsBackground = true, Name = "build check" };
+            _thread.Start();
+        }
+
+        /// <summary>Waits for the check: is a source newer than the build?</summary>
+        public bool IsStale()
+        {
+            _thread.Join();
+            return _stale;
+        }
+
+        /// <summary>Rebuilds through the wrapper and runs the new binary with the same arguments; its exit code.</summary>
+        public int Rebuild() => BuildFreshness.Rebuild(_wrapper, _args);
+
+        /// <summary>The rebuilt binary's exit code when the build was stale, else null.</summary>
+        public int? RebuildIfStale() => IsStale() ? Rebuild() : null;
     }
 
     private static int Rebuild(string wrapper, string[] args)

@@ -33,10 +33,10 @@ namespace SharpBpf.Cli
     /// <summary>Runs the command tree; maps every error to one line on stderr and an exit code.</summary>
     internal static class Cli
     {
-        public static int Invoke(RootCommand root, string[] args, Func<int?>? freshness = null)
+        public static int Invoke(RootCommand root, string[] args, BuildFreshness.FreshnessCheck? freshness = null)
         {
             var parse = root.Parse(args);
-            if (freshness?.Invoke() is int rebuilt)
+            if (freshness?.RebuildIfStale() is int rebuilt)
                 return rebuilt;
             if (parse.Errors.Count > 0)
             {

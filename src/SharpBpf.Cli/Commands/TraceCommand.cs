@@ -46,7 +46,7 @@ internal static class TraceCommand
     /// positional words (none starting with '-' or '@') is parsed here, as System.CommandLine would, without
     /// building the command tree. Returns null for anything else (help, other options, repeats, response files).
     /// </summary>
-    public static Func<Func<int?>?, int>? TryParseFast(string[] argv)
+    public static Func<BuildFreshness.FreshnessCheck?, int>? TryParseFast(string[] argv)
     {
         if (argv.Length < 2 || argv[0] != "trace")
             return null;
@@ -79,12 +79,12 @@ internal static class TraceCommand
         return stale => Run(source, args, command, null, "text", false, false, verbose, stale);
     }
 
-    // stale: the build's staleness check running beside the compile (see BuildFreshness.StartCheck); called once,
-    // before the first output or kernel call, it returns the exit code of the rebuilt binary's run, or null.
+    // stale: the build's staleness check running beside the compile and the attach (see BuildFreshness.StartCheck);
+    // asked before the first output (the probes attached meanwhile are detached again when the build is stale).
     private static int Run(string? source, string[] args, string? command, int? pid, string format, bool list, bool debug, bool verbose,
-        Func<int?>? stale = null)
+        BuildFreshness.FreshnessCheck? stale = null)
     {
-        if (source is null && stale?.Invoke() is int rebuilt)
+        if (source is null && stale?.RebuildIfStale() is int rebuilt)
             return rebuilt;
         if (source is null)
             stale = null;
@@ -123,21 +123,21 @@ internal static class TraceCommand
         }
         catch (TraceCompileException e)
         {
-            if (stale?.Invoke() is int rebuiltAfterError)
+            if (stale?.RebuildIfStale() is int rebuiltAfterError)
                 return rebuiltAfterError;
             Console.Error.Write(TraceErrorFormatter.Format(e.Diagnostics, source, file));
             return 1;
         }
         catch (Exception) when (stale is not null)
         {
-            if (stale() is int rebuiltAfterFailure)
+            if (stale.RebuildIfStale() is int rebuiltAfterFailure)
                 return rebuiltAfterFailure;
             throw;
         }
-        if (stale?.Invoke() is int rebuiltAfterCompile)
-            return rebuiltAfterCompile;
         if (debug)
         {
+            if (stale?.RebuildIfStale() is int rebuiltBeforeDebug)
+                return rebuiltBeforeDebug;
             PrintDebug(script);
             return 0;
         }
@@ -153,20 +153,32 @@ internal static class TraceCommand
             cancel.Cancel();
         });
         var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
-        var options = new TraceOptions { Command = command, Pid = pid, Format = format, Verbose = verbose, Cancellation = cancel.Token };
+        // The staleness check answers once the probes are attached (loading and attaching run beside it) and
+        // before anything is printed, BEGIN runs or the -c command starts; a stale build detaches and rebuilds.
+        var options = new TraceOptions
+        {
+            Command = command, Pid = pid, Format = format, Verbose = verbose, Cancellation = cancel.Token,
+            BeforeOutput = stale is null ? null : () => !stale.IsStale(),
+        };
         try
         {
-            using var session = new TraceSession(script, options, stdout);
-            return session.Run();
+            int code;
+            using (var session = new TraceSession(script, options, stdout))
+                code = session.Run();
+            return code == TraceSession.Stopped && stale is not null ? stale.Rebuild() : code;
         }
         catch (TraceRuntimeException e)
         {
+            if (stale is not null && stale.IsStale())
+                return stale.Rebuild();
             stdout.Flush();
             Console.Error.WriteLine("ERROR: " + e.Message);
             return 1;
         }
         catch (BpfException e)
         {
+            if (stale is not null && stale.IsStale())
+                return stale.Rebuild();
             stdout.Flush();
             Console.Error.WriteLine("ERROR: " + e.Message);
             return 1;
