@@ -4,12 +4,12 @@ using SharpBpf.Cli.Commands;
 using SharpBpf.Core.Diagnostics;
 
 // `trace` with only -e/-c/-v and positional words skips building and parsing the command tree (a fifth of
-// a one-liner's start-up: System.CommandLine's resources and parser), and checks that the build is current
-// on a second thread while it compiles the script; anything else goes the full way.
+// a one-liner's start-up: System.CommandLine's resources and parser), and rebuilds a stale build only once
+// the probes are attached, before any output; anything else goes the full way.
 if (TraceCommand.TryParseFast(args) is { } fast)
     return Cli.Guard(() => fast(BuildFreshness.StartCheck(args)));
-// Run from the repository (./sharpbpf), the build's freshness is checked on a second thread while the command
-// tree is built and the arguments parsed; nothing runs, prints or touches the kernel before it has answered.
+// Run from the repository (./sharpbpf), the build's freshness is checked first; a stale build is rebuilt
+// (after the arguments are parsed, before anything runs, prints or touches the kernel).
 var freshness = BuildFreshness.StartCheck(args);
 var root = new RootCommand("sharpbpf: the eBPF toolkit in pure C#: assembler, disassembler, interpreter, object files, BTF, the kernel.");
 GlobalOptions.AddTo(root);

@@ -79,8 +79,8 @@ internal static class TraceCommand
         return stale => Run(source, args, command, null, "text", false, false, verbose, stale);
     }
 
-    // stale: the build's staleness check running beside the compile and the attach (see BuildFreshness.StartCheck);
-    // asked before the first output (the probes attached meanwhile are detached again when the build is stale).
+    // stale: the build's staleness check (see BuildFreshness.StartCheck), acted on before the first output (the
+    // probes attached by then are detached again when the build is stale).
     private static int Run(string? source, string[] args, string? command, int? pid, string format, bool list, bool debug, bool verbose,
         BuildFreshness.FreshnessCheck? stale = null)
     {
@@ -153,8 +153,8 @@ internal static class TraceCommand
             cancel.Cancel();
         });
         var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
-        // The staleness check answers once the probes are attached (loading and attaching run beside it) and
-        // before anything is printed, BEGIN runs or the -c command starts; a stale build detaches and rebuilds.
+        // A stale build is acted on once the probes are attached, before anything is printed, BEGIN runs or the
+        // -c command starts: the session detaches and the wrapper rebuilds.
         var options = new TraceOptions
         {
             Command = command, Pid = pid, Format = format, Verbose = verbose, Cancellation = cancel.Token,
