@@ -6,56 +6,73 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
+# Whatever happens below (a failed build, a suite that hangs and is stopped, the run being interrupted),
+# the last line is the summary.
+results=".build/test-results"
+build_failed=0
+summary() {
+  local passed=0 failed=0 skipped=0 xml line
+  for xml in "$results"/*.xml; do
+    [ -f "$xml" ] || continue
+    line="$(grep -o '<assembly [^>]*>' "$xml" | head -1)"
+    attr() { echo "$line" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+    passed=$((passed + $(attr passed)))
+    failed=$((failed + $(attr failed) + $(attr errors)))
+    skipped=$((skipped + $(attr skipped)))
+  done
+  # A suite that crashed, hung or never ran writes no report: it counts as a failure.
+  for project in tests/*.Tests; do
+    [ -f "$results/$(basename "$project").xml" ] || failed=$((failed + 1))
+  done
+  [ "$build_failed" -eq 0 ] || failed=$((failed + 1))
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+  [ "$failed" -eq 0 ]
+}
+trap 'summary; exit $?' EXIT
+trap 'echo "interrupted"; exit 130' INT TERM
+rm -rf "$results"
+mkdir -p "$results"
+
 need=()
 command -v bpftool >/dev/null 2>&1 || need+=(bpftool)
 command -v bpftrace >/dev/null 2>&1 || need+=(bpftrace)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${need[*]} from Debian"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}") >/dev/null 2>&1 \
+    (timeout 900 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq "${need[@]}") </dev/null >/dev/null 2>&1 \
       || echo "warning: could not install ${need[*]}; tests that compare with them will say so"
   else
     echo "warning: ${need[*]} missing and not root with apt-get; tests that compare with them will say so"
   fi
 fi
 
-# Kernel tests pin objects in bpffs; a fresh machine may not have it mounted.
-if [ "$(id -u)" -eq 0 ] && [ -d /sys/fs/bpf ] && ! mountpoint -q /sys/fs/bpf; then
-  mount -t bpf bpf /sys/fs/bpf || echo "warning: could not mount bpffs at /sys/fs/bpf"
+# Kernel tests pin objects in bpffs and read tracepoints and trace_pipe in tracefs; a fresh machine may
+# have neither mounted.
+if [ "$(id -u)" -eq 0 ]; then
+  if [ -d /sys/fs/bpf ] && ! mountpoint -q /sys/fs/bpf; then
+    mount -t bpf bpf /sys/fs/bpf || echo "warning: could not mount bpffs at /sys/fs/bpf"
+  fi
+  if [ -d /sys/kernel/tracing ] && ! mountpoint -q /sys/kernel/tracing; then
+    mount -t tracefs tracefs /sys/kernel/tracing || echo "warning: could not mount tracefs at /sys/kernel/tracing"
+  fi
 fi
 
-results=".build/test-results"
-rm -rf "$results"
-mkdir -p "$results"
-
-if ! dotnet build SharpBpf.slnx -c Release --nologo -v q; then
+if ! dotnet build SharpBpf.slnx -c Release --nologo -v q </dev/null; then
   echo "build failed"
-  echo "tests: 0 passed, 1 failed, 0 skipped"
+  build_failed=1
   exit 1
 fi
 
-status=0
+# Each suite runs with stdin closed and a time limit, so one that hangs is stopped, reported and counted
+# as failed, and the run still ends with its summary (the whole suite takes ~2 minutes here).
+limit="${SHARPBPF_TEST_TIMEOUT:-300}"
 for project in tests/*.Tests; do
   name="$(basename "$project")"
   echo "== $name"
-  if ! dotnet "$project/bin/Release/net10.0/$name.dll" -noColor -result-xml "$results/$name.xml"; then
-    status=1
+  timeout -k 10 "$limit" dotnet "$project/bin/Release/net10.0/$name.dll" -noColor -result-xml "$results/$name.xml" </dev/null
+  rc=$?
+  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    echo "$name: stopped after ${limit} s (a hang); its report is lost and it counts as failed"
+    rm -f "$results/$name.xml"
   fi
 done
-
-passed=0; failed=0; skipped=0
-for xml in "$results"/*.xml; do
-  [ -f "$xml" ] || continue
-  line="$(grep -o '<assembly [^>]*>' "$xml" | head -1)"
-  attr() { echo "$line" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
-  passed=$((passed + $(attr passed)))
-  failed=$((failed + $(attr failed) + $(attr errors)))
-  skipped=$((skipped + $(attr skipped)))
-done
-# A suite that crashed before writing its report counts as a failure.
-for project in tests/*.Tests; do
-  [ -f "$results/$(basename "$project").xml" ] || failed=$((failed + 1))
-done
-[ "$failed" -eq 0 ] || status=1
-echo "tests: $passed passed, $failed failed, $skipped skipped"
-exit $status
