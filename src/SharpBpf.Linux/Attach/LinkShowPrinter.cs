@@ -170,17 +170,7 @@ public static class LinkShowPrinter
                 WritePerfEventJson(j, info);
                 break;
         }
-        if (pins is { Count: > 0 })
-        {
-            j.Name("pinned");
-            j.StartArray();
-            if (pins.TryGetValue(info.Id, out var paths))
-            {
-                foreach (var path in paths)
-                    j.String(path);
-            }
-            j.EndArray();
-        }
+        j.PinnedField(pins, info.Id);
         j.EndObject();
     }
 

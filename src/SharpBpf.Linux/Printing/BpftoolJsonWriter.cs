@@ -81,6 +81,24 @@ public sealed class BpftoolJsonWriter
     /// <summary>jsonw_end_array.</summary>
     public void EndArray() => End(']');
 
+    /// <summary>
+    /// The "pinned" array of prog, map and link show with -f (bpftool's show_pinned): the paths of object
+    /// <paramref name="id"/> in <paramref name="pins"/>, written only when the table has any entry.
+    /// </summary>
+    public void PinnedField(IReadOnlyDictionary<uint, List<string>>? pins, uint id)
+    {
+        if (pins is not { Count: > 0 })
+            return;
+        Name("pinned");
+        StartArray();
+        if (pins.TryGetValue(id, out var paths))
+        {
+            foreach (var path in paths)
+                String(path);
+        }
+        EndArray();
+    }
+
     /// <summary>jsonw_name: a member name; the next value follows it.</summary>
     public void Name(string name)
     {

@@ -111,17 +111,7 @@ public static class MapShowPrinter
         j.IntField("frozen", FdInfo.Atoi(entry.Frozen));
         if (info.BtfId != 0)
             j.IntField("btf_id", (int)info.BtfId);
-        if (pins is { Count: > 0 })
-        {
-            j.Name("pinned");
-            j.StartArray();
-            if (pins.TryGetValue(info.Id, out var paths))
-            {
-                foreach (var path in paths)
-                    j.String(path);
-            }
-            j.EndArray();
-        }
+        j.PinnedField(pins, info.Id);
         j.EndObject();
     }
 
