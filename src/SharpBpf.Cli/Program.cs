@@ -3,14 +3,13 @@ using SharpBpf.Cli;
 using SharpBpf.Cli.Commands;
 using SharpBpf.Core.Diagnostics;
 
+// Run from the repository (./sharpbpf), a stale build is rebuilt first and the new binary runs instead.
+if (BuildFreshness.RebuildIfStale(args) is int rebuilt)
+    return rebuilt;
 // `trace` with only -e/-c/-v and positional words skips building and parsing the command tree (a fifth of
-// a one-liner's start-up: System.CommandLine's resources and parser), and rebuilds a stale build only once
-// the probes are attached, before any output; anything else goes the full way.
+// a one-liner's start-up: System.CommandLine's resources and parser); anything else goes the full way.
 if (TraceCommand.TryParseFast(args) is { } fast)
-    return Cli.Guard(() => fast(BuildFreshness.StartCheck(args)));
-// Run from the repository (./sharpbpf), the build's freshness is checked first; a stale build is rebuilt
-// (after the arguments are parsed, before anything runs, prints or touches the kernel).
-var freshness = BuildFreshness.StartCheck(args);
+    return Cli.Guard(fast);
 var root = new RootCommand("sharpbpf: the eBPF toolkit in pure C#: assembler, disassembler, interpreter, object files, BTF, the kernel.");
 GlobalOptions.AddTo(root);
 root.Subcommands.Add(AsmCommand.Create());
@@ -26,18 +25,16 @@ root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.MapCommand.Create());
 root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.LinkCommand.Create());
 root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.LinkCommand.CreatePerf());
 root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.FeatureCommand.Create());
-return Cli.Invoke(root, args, freshness);
+return Cli.Invoke(root, args);
 
 namespace SharpBpf.Cli
 {
     /// <summary>Runs the command tree; maps every error to one line on stderr and an exit code.</summary>
     internal static class Cli
     {
-        public static int Invoke(RootCommand root, string[] args, BuildFreshness.FreshnessCheck? freshness = null)
+        public static int Invoke(RootCommand root, string[] args)
         {
             var parse = root.Parse(args);
-            if (freshness?.RebuildIfStale() is int rebuilt)
-                return rebuilt;
             if (parse.Errors.Count > 0)
             {
                 foreach (var e in parse.Errors)

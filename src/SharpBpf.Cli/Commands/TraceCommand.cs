@@ -46,7 +46,7 @@ internal static class TraceCommand
     /// positional words (none starting with '-' or '@') is parsed here, as System.CommandLine would, without
     /// building the command tree. Returns null for anything else (help, other options, repeats, response files).
     /// </summary>
-    public static Func<BuildFreshness.FreshnessCheck?, int>? TryParseFast(string[] argv)
+    public static Func<int>? TryParseFast(string[] argv)
     {
         if (argv.Length < 2 || argv[0] != "trace")
             return null;
@@ -76,18 +76,11 @@ internal static class TraceCommand
                 return null;
         }
         string[] args = [.. positional];
-        return stale => Run(source, args, command, null, "text", false, false, verbose, stale);
+        return () => Run(source, args, command, null, "text", false, false, verbose);
     }
 
-    // stale: the build's staleness check (see BuildFreshness.StartCheck), acted on before the first output (the
-    // probes attached by then are detached again when the build is stale).
-    private static int Run(string? source, string[] args, string? command, int? pid, string format, bool list, bool debug, bool verbose,
-        BuildFreshness.FreshnessCheck? stale = null)
+    private static int Run(string? source, string[] args, string? command, int? pid, string format, bool list, bool debug, bool verbose)
     {
-        if (source is null && stale?.RebuildIfStale() is int rebuilt)
-            return rebuilt;
-        if (source is null)
-            stale = null;
         if (format is not ("text" or "json"))
             throw new CliError($"Invalid output format \"{format}\"; valid formats: text, json", 2);
         if (list)
@@ -123,21 +116,11 @@ internal static class TraceCommand
         }
         catch (TraceCompileException e)
         {
-            if (stale?.RebuildIfStale() is int rebuiltAfterError)
-                return rebuiltAfterError;
             Console.Error.Write(TraceErrorFormatter.Format(e.Diagnostics, source, file));
             return 1;
         }
-        catch (Exception) when (stale is not null)
-        {
-            if (stale.RebuildIfStale() is int rebuiltAfterFailure)
-                return rebuiltAfterFailure;
-            throw;
-        }
         if (debug)
         {
-            if (stale?.RebuildIfStale() is int rebuiltBeforeDebug)
-                return rebuiltBeforeDebug;
             PrintDebug(script);
             return 0;
         }
@@ -153,32 +136,20 @@ internal static class TraceCommand
             cancel.Cancel();
         });
         var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
-        // A stale build is acted on once the probes are attached, before anything is printed, BEGIN runs or the
-        // -c command starts: the session detaches and the wrapper rebuilds.
-        var options = new TraceOptions
-        {
-            Command = command, Pid = pid, Format = format, Verbose = verbose, Cancellation = cancel.Token,
-            BeforeOutput = stale is null ? null : () => !stale.IsStale(),
-        };
+        var options = new TraceOptions { Command = command, Pid = pid, Format = format, Verbose = verbose, Cancellation = cancel.Token };
         try
         {
-            int code;
-            using (var session = new TraceSession(script, options, stdout))
-                code = session.Run();
-            return code == TraceSession.Stopped && stale is not null ? stale.Rebuild() : code;
+            using var session = new TraceSession(script, options, stdout);
+            return session.Run();
         }
         catch (TraceRuntimeException e)
         {
-            if (stale is not null && stale.IsStale())
-                return stale.Rebuild();
             stdout.Flush();
             Console.Error.WriteLine("ERROR: " + e.Message);
             return 1;
         }
         catch (BpfException e)
         {
-            if (stale is not null && stale.IsStale())
-                return stale.Rebuild();
             stdout.Flush();
             Console.Error.WriteLine("ERROR: " + e.Message);
             return 1;

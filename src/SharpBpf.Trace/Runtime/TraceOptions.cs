@@ -18,13 +18,6 @@ public sealed class TraceOptions
     /// <summary>Where diagnostics go (stderr).</summary>
     public TextWriter Errors { get; init; } = Console.Error;
 
-    /// <summary>
-    /// Called once when the probes are loaded and attached, before anything is printed, BEGIN runs or the -c
-    /// command starts; false stops the session there (<see cref="TraceSession.Run"/> returns
-    /// <see cref="TraceSession.Stopped"/>, having printed nothing).
-    /// </summary>
-    public Func<bool>? BeforeOutput { get; init; }
-
     /// <summary>Stops the session (Ctrl-C).</summary>
     public CancellationToken Cancellation { get; init; }
 }

@@ -42,9 +42,6 @@ public sealed partial class TraceSession : IDisposable
         _output = TraceOutput.Create(options.Format, output, _resolver);
     }
 
-    /// <summary>What <see cref="Run"/> returns when <see cref="TraceOptions.BeforeOutput"/> stopped it.</summary>
-    public const int Stopped = -1;
-
     /// <summary>Runs the script to its end (exit(), Ctrl-C, the -c command or -p process ending); returns the exit code.</summary>
     public int Run()
     {
@@ -52,8 +49,6 @@ public sealed partial class TraceSession : IDisposable
         CreateMaps();
         LoadPrograms();
         AttachProbes();
-        if (_options.BeforeOutput is { } gate && !gate())
-            return Stopped;
         _output.AttachedProbes(_script.Targets.Count);
         _output.Writer.Flush();
         Process? child = null;
