@@ -29,7 +29,12 @@ direct=()
 if [ "$(cat .build/cli/.built)" = native ]; then
   direct=(--direct "$repo/.build/cli/sharpbpf")
 fi
-python3 "$here/timer.py" "$@" "${direct[@]}" "$repo/sharpbpf" "$bpftool" -- \
+# The .NET floor (bench/cli/floor): a NativeAOT program that returns at once, built once (untimed).
+floor="$repo/.build/bench-floor/dotnet-floor"
+if [ ! -x "$floor" ] || [ "$here/floor/Program.cs" -nt "$floor" ] || [ "$here/floor/floor.csproj" -nt "$floor" ]; then
+  dotnet publish "$here/floor/floor.csproj" -c Release -r linux-x64 -o "$repo/.build/bench-floor" --nologo -v q >/dev/null
+fi
+python3 "$here/timer.py" "$@" "${direct[@]}" --floor "$floor" "$repo/sharpbpf" "$bpftool" -- \
   "prog list" "prog show -j" "map list" "map show -j" "link list" "feature probe" \
   "btf dump file /sys/kernel/btf/vmlinux format c"
 if [ "$(stat -c %Y .build/cli/.built)" != "$stamp" ]; then

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Wall time of sharpbpf's and bpftool's commands, side by side (see README.md).
 
-  timer.py [--runs N] [--warmup N] [--direct BINARY] SHARPBPF BPFTOOL -- 'ARGS' ['ARGS'...]
+  timer.py [--runs N] [--warmup N] [--direct BINARY] [--floor BINARY] SHARPBPF BPFTOOL -- 'ARGS' ['ARGS'...]
 
 Each ARGS is one command's arguments (shell words, with an optional '> FILE' style redirect left
 out: stdout always goes to /dev/null). For every command: the warm-up runs of both tools, then N
 runs each, taking turns (ours, theirs, ours, ...), so drift on a shared machine hits both alike.
 Prints a markdown table: median and best wall time, the ratio of the medians. With --direct, the
 built binary that SHARPBPF (the ./sharpbpf wrapper) runs is timed too, in its own column: the
-difference is the wrapper's own cost (bash and its check that the build is current).
+difference is the wrapper's own cost (dash and its check that the build is current). With --floor,
+a last row times /bin/true (starting any process) and BINARY, a .NET NativeAOT program that returns at
+once (starting the .NET runtime), each beside bpftool's fastest median: how far a C# command can go.
 """
 import os
 import shlex
@@ -33,7 +35,7 @@ def ms(ns):
 
 def main():
     args = sys.argv[1:]
-    runs, warmup, direct = 21, 2, None
+    runs, warmup, direct, floor = 21, 2, None, None
     while args and args[0].startswith("--") and args[0] != "--":
         if args[0] == "--runs":
             runs = int(args[1])
@@ -41,6 +43,8 @@ def main():
             warmup = int(args[1])
         elif args[0] == "--direct":
             direct = args[1]
+        elif args[0] == "--floor":
+            floor = args[1]
         else:
             sys.exit(f"unknown option {args[0]}")
         args = args[2:]
@@ -53,6 +57,7 @@ def main():
     extra = " | the binary alone, median (best)" if direct else ""
     print(f"| command | ./sharpbpf median (best){extra} | bpftool median (best) | ./sharpbpf / bpftool | goal met (not slower) |")
     print("|---|---:|" + ("---:|" if direct else "") + "---:|---:|---|")
+    fastest = None
     for command in commands:
         words = shlex.split(command)
         a, b = [ours] + words, [theirs] + words
@@ -69,9 +74,19 @@ def main():
             if c:
                 tc.append(run(c))
         ma, mb = statistics.median(ta), statistics.median(tb)
+        fastest = mb if fastest is None else min(fastest, mb)
         ratio = ma / mb
         alone = f" | {ms(statistics.median(tc))} ({ms(min(tc))})" if c else ""
         print(f"| `{command}` | {ms(ma)} ({ms(min(ta))}){alone} | {ms(mb)} ({ms(min(tb))}) | {ratio:.2f}x | {'yes' if ratio <= 1.0 else '**no**'} |", flush=True)
+    if floor:
+        print()
+        print("| floor | median (best) | / bpftool's fastest median above |")
+        print("|---|---:|---:|")
+        for name, argv in (("`/bin/true` (any process)", ["/bin/true"]), ("an empty .NET NativeAOT program (bench/cli/floor)", [floor])):
+            for _ in range(warmup):
+                run(argv)
+            t = [run(argv) for _ in range(runs)]
+            print(f"| {name} | {ms(statistics.median(t))} ({ms(min(t))}) | {statistics.median(t) / fastest:.2f}x |", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ if (BuildFreshness.RebuildIfStale(args) is int rebuilt)
 // a one-liner's start-up: System.CommandLine's resources and parser); anything else goes the full way.
 if (TraceCommand.TryParseFast(args) is { } fast)
     return Cli.Guard(fast);
+// So do bpftool's short read-only commands (prog/map/link/btf show, map dump, perf show).
+if (SharpBpf.Cli.Commands.Bpftool.BpftoolFastPath.TryParse(args) is { } bpftool)
+    return Cli.Guard(bpftool);
 var root = new RootCommand("sharpbpf: the eBPF toolkit in pure C#: assembler, disassembler, interpreter, object files, BTF, the kernel.");
 GlobalOptions.AddTo(root);
 root.Subcommands.Add(AsmCommand.Create());

@@ -6,12 +6,12 @@ namespace SharpBpf.Linux;
 public static class LinuxKernel
 {
     private static readonly Lazy<string> ReleaseValue = new(() =>
-        File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "");
+        File.Exists("/proc/sys/kernel/osrelease") ? KernelFiles.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "");
 
     private static readonly Lazy<Version> VersionValue = new(() => ParseRelease(Release));
 
     private static readonly Lazy<int> PossibleCpusValue = new(() =>
-        ParseCpuList(File.ReadAllText("/sys/devices/system/cpu/possible")));
+        ParseCpuList(KernelFiles.ReadAllText("/sys/devices/system/cpu/possible")));
 
     /// <summary>The kernel release, as uname -r prints it ("6.18.44-fc-v1272"); empty off Linux.</summary>
     public static string Release => ReleaseValue.Value;
@@ -29,7 +29,7 @@ public static class LinuxKernel
     /// The CPUs online now (/sys/devices/system/cpu/online), in increasing order: where per-CPU
     /// perf buffers are opened, as libbpf's perf_buffer__new chooses them. Read afresh on each call.
     /// </summary>
-    public static IReadOnlyList<int> OnlineCpus() => ParseCpuIndices(File.ReadAllText("/sys/devices/system/cpu/online"));
+    public static IReadOnlyList<int> OnlineCpus() => ParseCpuIndices(KernelFiles.ReadAllText("/sys/devices/system/cpu/online"));
 
     /// <summary>Parses "6.18.44-fc" or "5.15.0-91-generic" into a version (0.0 when it has no numbers).</summary>
     internal static Version ParseRelease(string release)

@@ -20,6 +20,9 @@ public sealed class CompiledScript
     /// <summary>Every concrete attach target, in script order.</summary>
     public required IReadOnlyList<ProbeTarget> Targets { get; init; }
 
+    /// <summary>Warnings to print before running (bpftrace prints them as it compiles).</summary>
+    public IReadOnlyList<TraceDiagnostic> Warnings { get; init; } = [];
+
     /// <summary>The programs, each with the targets it attaches to.</summary>
     public required IReadOnlyList<(ProgramCode Code, IReadOnlyList<ProbeTarget> Targets)> Programs { get; init; }
 }

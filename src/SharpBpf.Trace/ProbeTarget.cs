@@ -1,4 +1,4 @@
-using SharpBpf.Trace.Semantics;
+using SharpBpf.Trace.Probes;
 using SharpBpf.Trace.Syntax;
 
 namespace SharpBpf.Trace;

@@ -235,6 +235,46 @@ public sealed class BpftoolCompatTests : IDisposable
     }
 
     /// <summary>
+    /// bpftool's short read-only commands start on a fast path that skips the command tree
+    /// (BpftoolFastPath); with long options (and --debug, which these commands ignore) they go through the
+    /// tree. Both ways print the same, errors included.
+    /// </summary>
+    [Fact]
+    public void The_start_up_fast_path_and_the_command_tree_print_the_same()
+    {
+        var pins = LoadSubprogs();
+        using var show = JsonDocument.Parse(Bpftool("-j", "prog", "show", "pinned", pins[0]).Out);
+        string mapId = show.RootElement.GetProperty("map_ids")[0].GetRawText();
+        string btfId = show.RootElement.GetProperty("btf_id").GetRawText();
+        string[][] commands =
+        [
+            ["prog", "show", "pinned", pins[0]],
+            ["-j", "prog", "show", "pinned", pins[1]],
+            ["-p", "-f", "prog", "list", "pinned", pins[2]],
+            ["map", "show", "id", mapId],
+            ["map", "dump", "id", mapId, "-j"],
+            ["btf", "show", "id", btfId],
+            ["-p", "btf", "list", "id", btfId],
+            ["prog", "show", "id", "4294967295"],
+            ["map", "show", "name"],
+            ["link", "show", "id", "4294967295"],
+        ];
+        static string Long(string a) => a switch { "-j" => "--json", "-p" => "--pretty", "-f" => "--bpffs", _ => a };
+        foreach (var args in commands)
+        {
+            Assert.NotNull(Commands.Bpftool.BpftoolFastPath.TryParse(args));
+            string[] tree = ["--debug", .. args.Select(Long)];
+            Assert.Null(Commands.Bpftool.BpftoolFastPath.TryParse(tree));
+            var a = CliRunner.Run(args);
+            var b = CliRunner.Run(tree);
+            Assert.True(a.Out.Length > 0 || a.Err.Length > 0, string.Join(' ', args));
+            Assert.Equal((a.Exit, a.Out, a.Err), (b.Exit, b.Out, b.Err));
+        }
+        foreach (var other in new[] { new[] { "prog", "show", "--help" }, ["prog", "load"], ["prog"], ["map", "dump"], ["-jp", "prog", "show"], ["prog", "show", "@args"] })
+            Assert.Null(Commands.Bpftool.BpftoolFastPath.TryParse(other));
+    }
+
+    /// <summary>
     /// The "must show": objects that sharpbpf itself loaded (<c>prog loadall</c> of
     /// prog_types.o, <c>prog load core_task.o ... autoattach</c>, whose tp_btf program becomes a
     /// pinned link) look the same through sharpbpf and through bpftool: prog show, map show,

@@ -30,6 +30,32 @@ public sealed class UnitTests
         Assert.Equal(Version.Parse(version), LinuxKernel.ParseRelease(release));
 
     [Fact]
+    public void Kernel_files_read_as_File_ReadAllText_does()
+    {
+        if (!OperatingSystem.IsLinux())
+            Assert.Skip("not Linux");
+        Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease"), KernelFiles.ReadAllText("/proc/sys/kernel/osrelease"));
+        string dir = Directory.CreateTempSubdirectory("sharpbpf-kernelfiles-").FullName;
+        try
+        {
+            // Longer than one read buffer, with multi-byte characters across its boundaries.
+            string text = string.Concat(Enumerable.Range(0, 3000).Select(i => i % 7 == 0 ? "é€" : "ab"));
+            string path = Path.Combine(dir, "long");
+            File.WriteAllText(path, text);
+            Assert.Equal(text, KernelFiles.ReadAllText(path));
+            File.WriteAllText(path, "");
+            Assert.Equal("", KernelFiles.ReadAllText(path));
+            Assert.Throws<FileNotFoundException>(() => KernelFiles.ReadAllText(Path.Combine(dir, "missing")));
+            Assert.Throws<FileNotFoundException>(() => KernelFiles.ReadAllText(Path.Combine(path, "below-a-file")));
+            Assert.Throws<IOException>(() => KernelFiles.ReadAllText(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Running_kernel_facts_are_read()
     {
         if (!OperatingSystem.IsLinux())

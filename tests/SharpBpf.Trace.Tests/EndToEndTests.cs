@@ -152,7 +152,7 @@ public sealed class EndToEndTests
     {
         string text = TraceTestKit.Run("profile:hz:997 { @[kstack] = count(); } interval:ms:300 { exit(); }");
         Assert.StartsWith("Attaching 2 probes...\n", text, StringComparison.Ordinal);
-        Assert.Matches(@"@\[\n {8}[a-z_0-9.]+\+\d+\n", text);
+        Assert.Matches(@"@\[\n {4}[a-z_0-9.]+\+\d+\n", text); // bpftrace indents a map key's frames by 4
     }
 
     [Fact]
@@ -175,24 +175,21 @@ public sealed class EndToEndTests
     {
         const string script = "BEGIN { printf(\"%s|\\n\", strftime(\"%Y-%m-%d %H %j %%\", nsecs)); @t = strftime(\"%Y-%m-%d\", 1000000000); @u[strftime(\"%Y\", 0)] = 1; exit(); }";
         string ours = TraceTestKit.Run(script);
-        var psi = new ProcessStartInfo("bpftrace") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-e");
-        psi.ArgumentList.Add(script);
-        Process? bpftrace;
-        try
-        {
-            bpftrace = Process.Start(psi);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Skip("bpftrace is not installed");
-            return;
-        }
-        string theirs = bpftrace!.StandardOutput.ReadToEnd();
-        bpftrace.WaitForExit();
-        Assert.Equal(theirs, ours);
+        Assert.Equal(Bpftrace.Run("-e", script).Out, ours);
         Assert.Contains(DateTime.Now.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ours, StringComparison.Ordinal);
     }
+
+    // Values of one map, key or variable written by strftime() calls of different formats print each
+    // with its own (a value carries its call's format), as bpftrace prints them; with 0.17's numbering
+    // of a map assignment's calls (value first, then keys) that gives a key+value assignment its quirk.
+    [Theory]
+    [InlineData("BEGIN { @a = strftime(\"%H\", nsecs); @b = strftime(\"%Y-%m-%d\", nsecs); exit(); }")]
+    [InlineData("BEGIN { @m[1] = strftime(\"%H\", nsecs); @m[2] = strftime(\"%Y\", nsecs); @m[3] = strftime(\"%j\", 0); exit(); }")]
+    [InlineData("BEGIN { $t = strftime(\"%Y\", nsecs); printf(\"%s\\n\", $t); $t = strftime(\"%d %H\", nsecs); printf(\"%s\\n\", $t); @t = $t; exit(); }")]
+    [InlineData("BEGIN { @k[strftime(\"%Y\", nsecs)] = 1; @k[strftime(\"%H\", nsecs)] = 2; @s = (strftime(\"%j\", 0), strftime(\"%Y\", 0)); exit(); }")]
+    [InlineData("BEGIN { @[strftime(\"%H\", nsecs), strftime(\"%Y\", nsecs)] = strftime(\"%j\", 0); print(@); exit(); }")]
+    public void Strftime_values_keep_their_format(string script) =>
+        Assert.Equal(Bpftrace.Run("-e", script).Out, TraceTestKit.Run(script));
 
     // offsetof(struct, field) through BTF (bpftrace 0.17 has no offsetof; 0.18's syntax).
     [Fact]

@@ -92,8 +92,8 @@ public sealed class ProbesTests
     [InlineData("k:vfs_read", ProbeKind.Kprobe, "kprobe:vfs_read")]
     [InlineData("f:vfs_read", ProbeKind.Kfunc, "kfunc:vfs_read")]
     [InlineData("rt:sched_switch", ProbeKind.RawTracepoint, "rawtracepoint:sched_switch")]
-    [InlineData("BEGIN", ProbeKind.Special, "BEGIN")]
-    [InlineData("END", ProbeKind.Special, "END")]
+    [InlineData("BEGIN", ProbeKind.Begin, "BEGIN")]
+    [InlineData("END", ProbeKind.End, "END")]
     public void Probe_specs_parse_with_aliases(string text, ProbeKind kind, string name)
     {
         var spec = ProbeSpec.Parse(text);

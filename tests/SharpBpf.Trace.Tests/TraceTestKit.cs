@@ -32,12 +32,53 @@ internal static class TraceTestKit
     public static string Run(string source, string? command = null, string format = "text", params string[] args)
     {
         RequireKernel();
-        var script = TraceCompiler.Compile(source, new TracefsEnvironment(args));
         var writer = new StringWriter { NewLine = "\n" };
+        RunSession(TraceCompiler.Compile(source, new TracefsEnvironment(args)), command, format, writer);
+        return writer.ToString();
+    }
+
+    /// <summary>
+    /// What <c>sharpbpf trace -e SOURCE [-c COMMAND]</c> prints: its exit code, stdout, and stderr
+    /// (compile errors and warnings as bpftrace words them); <paramref name="trigger"/> runs once the
+    /// output has the line <paramref name="ready"/> (printed by BEGIN, after attaching), the session
+    /// running on another thread meanwhile.
+    /// </summary>
+    public static (int Exit, string Out, string Err) RunLikeCli(string source, string? command = null, string? ready = null, Action? trigger = null)
+    {
+        RequireKernel();
+        CompiledScript script;
+        try
+        {
+            script = TraceCompiler.Compile(source, new TracefsEnvironment([]));
+        }
+        catch (TraceCompileException e)
+        {
+            return (1, "", TraceErrorFormatter.Format(e.Diagnostics, source));
+        }
+        string err = TraceErrorFormatter.Format(script.Warnings, source);
+        var output = new StringWriter { NewLine = "\n" };
+        var writer = TextWriter.Synchronized(output); // its methods lock the wrapper itself
+        string Text()
+        {
+            lock (writer)
+                return output.ToString();
+        }
+        var run = Task.Run(() => RunSession(script, command, "text", writer));
+        if (trigger is not null)
+        {
+            while (!run.IsCompleted && !Text().Contains("\n" + ready + "\n", StringComparison.Ordinal))
+                Thread.Sleep(10);
+            if (!run.IsCompleted)
+                trigger();
+        }
+        return (run.GetAwaiter().GetResult(), Text(), err);
+    }
+
+    private static int RunSession(CompiledScript script, string? command, string format, TextWriter writer)
+    {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var session = new TraceSession(script, new TraceOptions { Command = command, Format = format, Cancellation = cts.Token }, writer);
-        session.Run();
-        return writer.ToString();
+        return session.Run();
     }
 
     private static string? Probe()

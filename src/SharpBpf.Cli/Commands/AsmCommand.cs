@@ -37,7 +37,7 @@ internal static class AsmCommand
                 var bytes = ProgramDecoder.Encode(program);
                 if (outPath is null)
                 {
-                    using var stdout = Console.OpenStandardOutput();
+                    using var stdout = StandardOutput.Open();
                     stdout.Write(bytes);
                 }
                 else

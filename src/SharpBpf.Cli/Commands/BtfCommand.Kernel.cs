@@ -16,47 +16,7 @@ internal static partial class BtfCommand
         var args = new Argument<string[]>("BTF") { Description = "id ID", Arity = ArgumentArity.ZeroOrMore };
         var show = new Command("show", "Show BTF objects in the kernel: btf show [id ID] (bpftool btf show).") { args };
         show.Aliases.Add("list");
-        show.SetAction(p =>
-        {
-            var a = new BpftoolArgs(p.GetValue(args)!, "btf show");
-            uint? only = null;
-            if (!a.AtEnd)
-            {
-                if (!a.Accept("id"))
-                    throw new CliError($"btf show: expected 'id', got: '{a.Peek}'?", 2);
-                string text = a.Next("a BTF id");
-                if (!CNumbers.TryParseUnsigned(text, 0, out ulong id) || id > uint.MaxValue)
-                    throw new CliError($"btf show: can't parse {text} as ID", 2);
-                if (!a.AtEnd)
-                    throw a.Unexpected();
-                only = (uint)id;
-            }
-            using var single = only is { } wanted ? ProgCommand.Fail(() => KernelBtf.FromId(wanted), $"get btf by id ({wanted})") : null;
-            var users = BtfUsers.Read();
-            using var output = BpftoolOutput.Open(p);
-            if (single is not null)
-            {
-                Show(output, single.GetInfo(), users);
-                return 0;
-            }
-            output.Json?.StartArray();
-            foreach (uint id in KernelObjectIds.Btfs())
-            {
-                KernelBtf b;
-                try
-                {
-                    b = KernelBtf.FromId(id);
-                }
-                catch (BpfException e) when (e.Errno == Errno.ENOENT)
-                {
-                    continue;
-                }
-                using (b)
-                    Show(output, b.GetInfo(), users);
-            }
-            output.Json?.EndArray();
-            return 0;
-        });
+        show.SetAction(p => Show(BpftoolGlobals.From(p), p.GetValue(args)!));
         btf.Subcommands.Add(show);
 
         // btf dump id ID: the lead's dump command reads files; ids are added here in front of it.
@@ -72,6 +32,40 @@ internal static partial class BtfCommand
                 return fileAction.Invoke(p);
             return DumpById(p, new BpftoolArgs(raw, "btf dump"), p.GetValue(baseOption));
         });
+    }
+
+    /// <summary>btf show|list [id ID].</summary>
+    internal static int Show(BpftoolGlobals g, IReadOnlyList<string> words)
+    {
+        var a = new BpftoolArgs(words, "btf show");
+        uint? only = null;
+        if (!a.AtEnd)
+        {
+            if (!a.Accept("id"))
+                throw new CliError($"btf show: expected 'id', got: '{a.Peek}'?", 2);
+            string text = a.Next("a BTF id");
+            if (!CNumbers.TryParseUnsigned(text, 0, out ulong id) || id > uint.MaxValue)
+                throw new CliError($"btf show: can't parse {text} as ID", 2);
+            if (!a.AtEnd)
+                throw a.Unexpected();
+            only = (uint)id;
+        }
+        using var single = only is { } wanted ? ProgCommand.Fail(() => KernelBtf.FromId(wanted), $"get btf by id ({wanted})") : null;
+        var users = BtfUsers.Read();
+        using var output = BpftoolOutput.Open(g);
+        if (single is not null)
+        {
+            Show(output, single.GetInfo(), users);
+            return 0;
+        }
+        output.Json?.StartArray();
+        foreach (var b in KernelObjectIds.OpenBtfs())
+        {
+            using (b)
+                Show(output, b.GetInfo(), users);
+        }
+        output.Json?.EndArray();
+        return 0;
     }
 
     private static void Show(BpftoolOutput output, BtfInfo info, BtfUsers users)
@@ -108,7 +102,7 @@ internal static partial class BtfCommand
         BtfSpec? baseSpec = basePath is not null ? BtfSpec.Load(basePath)
             : info.IsKernel && info.Name != "vmlinux" ? BtfSpec.Load("/sys/kernel/btf/vmlinux") : null;
         var spec = kernelBtf.ReadSpec(baseSpec);
-        using var stdout = Console.OpenStandardOutput();
+        using var stdout = StandardOutput.Open();
         using var output = new Utf8Output(stdout);
         if (format == "c")
         {

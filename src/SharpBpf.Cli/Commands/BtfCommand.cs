@@ -39,7 +39,7 @@ internal static partial class BtfCommand
                 throw new CliError($"{path}: no such file");
             BtfSpec? baseSpec = p.GetValue(baseBtf) is { } b ? BtfSpec.Load(b) : null;
             var btf = BtfFileLoader.Load(path, baseSpec);
-            using var stdout = Console.OpenStandardOutput();
+            using var stdout = StandardOutput.Open();
             using var output = new Utf8Output(stdout);
             if (format == "c")
             {

@@ -30,3 +30,13 @@ internal static class GlobalOptions
     /// <summary>Whether pretty JSON was asked for.</summary>
     public static bool WantsPretty(ParseResult p) => p.GetValue(Pretty);
 }
+
+/// <summary>
+/// bpftool's global options as a command reads them: from the parsed command tree, or from the start-up fast
+/// path (<see cref="Bpftool.BpftoolFastPath"/>), which reads them without building the tree.
+/// </summary>
+internal readonly record struct BpftoolGlobals(bool Json, bool Pretty, bool Debug, bool BpfFs)
+{
+    public static BpftoolGlobals From(ParseResult p) =>
+        new(GlobalOptions.WantsJson(p), GlobalOptions.WantsPretty(p), p.GetValue(GlobalOptions.Debug), p.GetValue(GlobalOptions.BpfFs));
+}

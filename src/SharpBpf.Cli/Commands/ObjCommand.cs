@@ -16,7 +16,7 @@ internal static class ObjCommand
             var view = Load(p.GetValue(file)!);
             if (GlobalOptions.WantsJson(p))
             {
-                using var stdout = Console.OpenStandardOutput();
+                using var stdout = StandardOutput.Open();
                 using var output = new Utf8Output(stdout);
                 ObjectShowPrinter.Json(view, output, GlobalOptions.WantsPretty(p));
             }

@@ -49,7 +49,7 @@ internal static class ObjCoreCommand
             var report = CoreResolver.Resolve(spec, target, targetPath);
             if (GlobalOptions.WantsJson(p))
             {
-                using var stdout = Console.OpenStandardOutput();
+                using var stdout = StandardOutput.Open();
                 using var output = new Utf8Output(stdout);
                 CoreReportPrinter.Json(report, output, GlobalOptions.WantsPretty(p));
             }

@@ -85,9 +85,9 @@ internal static class TraceCommand
             throw new CliError($"Invalid output format \"{format}\"; valid formats: text, json", 2);
         if (list)
         {
-            var listing = new ProbeLister().List(source ?? (args.Length > 0 ? args[0] : null), verbose);
+            var listing = new ProbeLister { Pid = pid }.List(source ?? (args.Length > 0 ? args[0] : null), verbose);
             foreach (var w in listing.Warnings)
-                Console.Error.WriteLine("WARNING: " + w);
+                Console.Error.Write(w);
             if (listing.Error is not null)
             {
                 Console.Error.Write(listing.ErrorText ?? "ERROR: " + listing.Error + "\n");
@@ -108,7 +108,10 @@ internal static class TraceCommand
             source = File.ReadAllText(file);
             args = args[1..];
         }
-        var env = new TracefsEnvironment(args);
+        // before anything is printed: SIGINT must end the trace even when a shell's `&` left it ignored
+        using var cancel = new CancellationTokenSource();
+        using var signals = TraceSignals.CancelOn(cancel);
+        var env = new TracefsEnvironment(args) { Pid = pid };
         CompiledScript script;
         try
         {
@@ -119,23 +122,14 @@ internal static class TraceCommand
             Console.Error.Write(TraceErrorFormatter.Format(e.Diagnostics, source, file));
             return 1;
         }
+        if (script.Warnings.Count > 0)
+            Console.Error.Write(TraceErrorFormatter.Format(script.Warnings, source, file));
         if (debug)
         {
             PrintDebug(script);
             return 0;
         }
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-        {
-            c.Cancel = true;
-            cancel.Cancel();
-        });
-        var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
+        var stdout = new StreamWriter(StandardOutput.Open()) { AutoFlush = false };
         var options = new TraceOptions { Command = command, Pid = pid, Format = format, Verbose = verbose, Cancellation = cancel.Token };
         try
         {

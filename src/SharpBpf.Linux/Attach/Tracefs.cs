@@ -49,7 +49,7 @@ internal static class Tracefs
         string path = Path.Combine(Root, "events", category, name, "id");
         if (!File.Exists(path))
             throw new BpfException($"tracepoint {category}/{name} (no {path})", Errno.ENOENT);
-        return int.Parse(File.ReadAllText(path).Trim(), CultureInfo.InvariantCulture);
+        return int.Parse(KernelFiles.ReadAllText(path).Trim(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>Whether <paramref name="file"/> (kprobe_events, uprobe_events) exists in tracefs.</summary>

@@ -36,11 +36,9 @@ public sealed unsafe class PerfBufferReader : IDisposable
     private static readonly int PageSize = Environment.SystemPageSize;
 
     private readonly KernelMap _map;
-    private readonly EpollSet _epoll;
     private readonly List<CpuBuffer> _buffers = [];
     private readonly bool _timestamps;
-    private readonly ReaderGate _gate;
-    private ulong[] _ready = [];
+    private readonly ReaderCore _core;
     private byte[] _scratch = [];
     private long _samplesRead;
     private long _lostSamples;
@@ -71,19 +69,18 @@ public sealed unsafe class PerfBufferReader : IDisposable
         }
 
         _timestamps = options.Timestamps;
-        _gate = new ReaderGate(this);
+        _core = new ReaderCore(this, Release);
         _map = KernelMap.FromFd(map.Fd.Duplicate());
         try
         {
-            _epoll = new EpollSet();
+            _core.Open();
             for (int i = 0; i < cpus.Count; i++)
             {
                 var buffer = CpuBuffer.Open(map, cpus[i], indexes[i], options);
                 _buffers.Add(buffer);
                 _map.Update(BitConverter.GetBytes(indexes[i]), BitConverter.GetBytes(buffer.Fd.Value));
-                _epoll.Add(buffer.Fd, (ulong)i, $"perf event of CPU {cpus[i]}");
+                _core.Add(buffer.Fd, (ulong)i, $"perf event of CPU {cpus[i]}");
             }
-            _ready = new ulong[_buffers.Count];
         }
         catch (BpfException e)
         {
@@ -130,24 +127,22 @@ public sealed unsafe class PerfBufferReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(onSample);
         long deadline = EventTimeouts.Deadline(timeout);
-        _gate.Enter();
+        _core.Enter();
         try
         {
             while (true)
             {
-                int ready = _epoll.Wait(_ready, deadline, cancellationToken, out _);
-                ThrowIfStopped(cancellationToken);
                 int handled = 0;
                 bool lost = false;
-                for (int i = 0; i < ready; i++)
-                    handled += Process(_buffers[(int)_ready[i]], onSample, onLost, int.MaxValue, ref lost);
+                foreach (ulong buffer in _core.Wait(deadline, cancellationToken))
+                    handled += Process(_buffers[(int)buffer], onSample, onLost, int.MaxValue, ref lost);
                 if (handled > 0 || lost || EventTimeouts.Expired(deadline))
                     return handled;
             }
         }
         finally
         {
-            Exit();
+            _core.Exit();
         }
     }
 
@@ -155,10 +150,10 @@ public sealed unsafe class PerfBufferReader : IDisposable
     public int Consume(PerfSampleHandler onSample, Action<PerfLostRecord>? onLost = null)
     {
         ArgumentNullException.ThrowIfNull(onSample);
-        _gate.Enter();
+        _core.Enter();
         try
         {
-            ObjectDisposedException.ThrowIf(_gate.IsClosing, this);
+            _core.ThrowIfDisposed();
             int handled = 0;
             bool lost = false;
             foreach (var buffer in _buffers)
@@ -167,7 +162,7 @@ public sealed unsafe class PerfBufferReader : IDisposable
         }
         finally
         {
-            Exit();
+            _core.Exit();
         }
     }
 
@@ -181,17 +176,17 @@ public sealed unsafe class PerfBufferReader : IDisposable
     public IAsyncEnumerable<T> ReadAllAsync<T>(CancellationToken cancellationToken = default)
         where T : unmanaged
     {
-        ObjectDisposedException.ThrowIf(_gate.IsClosing, this);
-        return RecordBatch<T>.ReadAllAsync(ToString(), Drain, WaitForSamples, cancellationToken);
+        ObjectDisposedException.ThrowIf(_core.IsClosing, this);
+        return RecordBatch<T>.ReadAllAsync(ToString(), Drain, _core.WaitForEvents, cancellationToken);
     }
 
     private void Drain<T>(RecordBatch<T> batch)
         where T : unmanaged
     {
-        _gate.Enter();
+        _core.Enter();
         try
         {
-            ObjectDisposedException.ThrowIf(_gate.IsClosing, this);
+            _core.ThrowIfDisposed();
             PerfSampleHandler add = sample => batch.Add(sample.Data);
             bool lost = false;
             for (int i = 0; i < _buffers.Count && !batch.IsFull; i++)
@@ -199,21 +194,7 @@ public sealed unsafe class PerfBufferReader : IDisposable
         }
         finally
         {
-            Exit();
-        }
-    }
-
-    private void WaitForSamples(CancellationToken cancellationToken)
-    {
-        _gate.Enter();
-        try
-        {
-            _epoll.Wait(_ready, EventTimeouts.Never, cancellationToken, out _);
-            ThrowIfStopped(cancellationToken);
-        }
-        finally
-        {
-            Exit();
+            _core.Exit();
         }
     }
 
@@ -303,31 +284,13 @@ public sealed unsafe class PerfBufferReader : IDisposable
 
     private static int[] DefaultCpus(int maxEntries) => [.. LinuxKernel.OnlineCpus().Where(cpu => cpu < maxEntries)];
 
-    private void ThrowIfStopped(CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_gate.IsClosing, this);
-        cancellationToken.ThrowIfCancellationRequested();
-    }
-
-    private void Exit()
-    {
-        if (_gate.Exit())
-            Release();
-    }
-
     /// <summary>
     /// Stops the reader: removes its events from the array (later bpf_perf_event_output calls
     /// fail with ENOENT), wakes a blocked <see cref="Poll"/> (which then throws
     /// <see cref="ObjectDisposedException"/>), closes the events and the epoll instance and
     /// unmaps the buffers, at once or, when a call is reading, as it returns.
     /// </summary>
-    public void Dispose()
-    {
-        if (_gate.Close(out bool callInside))
-            Release();
-        else if (callInside)
-            _epoll.Interrupt();
-    }
+    public void Dispose() => _core.Dispose();
 
     private void Release()
     {
@@ -343,7 +306,7 @@ public sealed unsafe class PerfBufferReader : IDisposable
             }
             buffer.Dispose();
         }
-        _epoll?.Dispose();
+        _core.DisposeEpoll();
         _map.Dispose();
     }
 

@@ -47,10 +47,8 @@ public sealed unsafe class RingBufferReader : IDisposable
 
     private static readonly int PageSize = Environment.SystemPageSize;
 
-    private readonly EpollSet _epoll;
     private readonly List<Ring> _rings = [];
-    private readonly ReaderGate _gate;
-    private ulong[] _ready = [];
+    private readonly ReaderCore _core;
     private long _recordsRead;
     private long _discardedRecords;
 
@@ -62,10 +60,10 @@ public sealed unsafe class RingBufferReader : IDisposable
     public RingBufferReader(KernelMap map, KernelMap? dropCounter = null)
     {
         ArgumentNullException.ThrowIfNull(map);
-        _gate = new ReaderGate(this);
-        _epoll = new EpollSet();
+        _core = new ReaderCore(this, Release);
         try
         {
+            _core.Open();
             Add(map, dropCounter);
         }
         catch
@@ -98,14 +96,14 @@ public sealed unsafe class RingBufferReader : IDisposable
             throw new ArgumentException($"{map} is not a ring buffer (ringbuf map)", nameof(map));
         if (dropCounter is not null && (dropCounter.Type is not (MapType.Array or MapType.PercpuArray) || dropCounter.KeySize != 4 || dropCounter.ValueSize < 8))
             throw new ArgumentException($"{dropCounter} cannot count drops: it must be an array or percpu_array with 4-byte keys and a u64 value", nameof(dropCounter));
-        _gate.Enter();
+        _core.Enter();
         try
         {
             int index = _rings.Count;
             var ring = Ring.Open(map, dropCounter);
             try
             {
-                _epoll.Add(ring.Fd, (ulong)index, map.ToString());
+                _core.Add(ring.Fd, (ulong)index, map.ToString());
             }
             catch
             {
@@ -113,7 +111,6 @@ public sealed unsafe class RingBufferReader : IDisposable
                 throw;
             }
             _rings.Add(ring);
-            _ready = new ulong[_rings.Count];
             return index;
         }
         catch (BpfException e)
@@ -122,7 +119,7 @@ public sealed unsafe class RingBufferReader : IDisposable
         }
         finally
         {
-            Exit();
+            _core.Exit();
         }
     }
 
@@ -143,7 +140,7 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// </summary>
     public long? ReadDropped()
     {
-        ObjectDisposedException.ThrowIf(_gate.IsClosing, this);
+        ObjectDisposedException.ThrowIf(_core.IsClosing, this);
         long? total = null;
         Span<byte> key = stackalloc byte[4];
         key.Clear();
@@ -189,16 +186,14 @@ public sealed unsafe class RingBufferReader : IDisposable
         where THandler : struct, IRingBufferRecordHandler
     {
         long deadline = EventTimeouts.Deadline(timeout);
-        _gate.Enter();
+        _core.Enter();
         try
         {
             while (true)
             {
-                int ready = _epoll.Wait(_ready, deadline, cancellationToken, out _);
-                ThrowIfStopped(cancellationToken);
                 int handled = 0;
-                for (int i = 0; i < ready; i++)
-                    handled += Process((int)_ready[i], ref handler, int.MaxValue);
+                foreach (ulong ring in _core.Wait(deadline, cancellationToken))
+                    handled += Process((int)ring, ref handler, int.MaxValue);
                 // A wakeup with nothing to hand out (a record still BUSY, a spurious wakeup) waits again.
                 if (handled > 0 || EventTimeouts.Expired(deadline))
                     return handled;
@@ -206,7 +201,7 @@ public sealed unsafe class RingBufferReader : IDisposable
         }
         finally
         {
-            Exit();
+            _core.Exit();
         }
     }
 
@@ -222,10 +217,10 @@ public sealed unsafe class RingBufferReader : IDisposable
     public int Consume<THandler>(ref THandler handler)
         where THandler : struct, IRingBufferRecordHandler
     {
-        _gate.Enter();
+        _core.Enter();
         try
         {
-            ObjectDisposedException.ThrowIf(_gate.IsClosing, this);
+            _core.ThrowIfDisposed();
             int handled = 0;
             for (int i = 0; i < _rings.Count; i++)
                 handled += Process(i, ref handler, int.MaxValue);
@@ -233,7 +228,7 @@ public sealed unsafe class RingBufferReader : IDisposable
         }
         finally
         {
-            Exit();
+            _core.Exit();
         }
     }
 
@@ -246,38 +241,24 @@ public sealed unsafe class RingBufferReader : IDisposable
     public IAsyncEnumerable<T> ReadAllAsync<T>(CancellationToken cancellationToken = default)
         where T : unmanaged
     {
-        ObjectDisposedException.ThrowIf(_gate.IsClosing, this);
-        return RecordBatch<T>.ReadAllAsync(ToString(), Drain, WaitForRecords, cancellationToken);
+        ObjectDisposedException.ThrowIf(_core.IsClosing, this);
+        return RecordBatch<T>.ReadAllAsync(ToString(), Drain, _core.WaitForEvents, cancellationToken);
     }
 
     private void Drain<T>(RecordBatch<T> batch)
         where T : unmanaged
     {
-        _gate.Enter();
+        _core.Enter();
         try
         {
-            ObjectDisposedException.ThrowIf(_gate.IsClosing, this);
+            _core.ThrowIfDisposed();
             var add = new BatchHandler<T>(batch);
             for (int i = 0; i < _rings.Count && !batch.IsFull; i++)
                 Process(i, ref add, RecordBatch<T>.Capacity - batch.Count);
         }
         finally
         {
-            Exit();
-        }
-    }
-
-    private void WaitForRecords(CancellationToken cancellationToken)
-    {
-        _gate.Enter();
-        try
-        {
-            _epoll.Wait(_ready, EventTimeouts.Never, cancellationToken, out _);
-            ThrowIfStopped(cancellationToken);
-        }
-        finally
-        {
-            Exit();
+            _core.Exit();
         }
     }
 
@@ -421,34 +402,16 @@ public sealed unsafe class RingBufferReader : IDisposable
         public void Handle(int ring, ReadOnlySpan<byte> record) => batch.Add(record);
     }
 
-    private void ThrowIfStopped(CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_gate.IsClosing, this);
-        cancellationToken.ThrowIfCancellationRequested();
-    }
-
-    private void Exit()
-    {
-        if (_gate.Exit())
-            Release();
-    }
-
     /// <summary>
     /// Stops the reader: wakes a blocked <see cref="Poll"/> (which then throws
     /// <see cref="ObjectDisposedException"/>), closes the epoll instance and unmaps the rings, at
     /// once or, when a call is reading, as it returns.
     /// </summary>
-    public void Dispose()
-    {
-        if (_gate.Close(out bool callInside))
-            Release();
-        else if (callInside)
-            _epoll.Interrupt();
-    }
+    public void Dispose() => _core.Dispose();
 
     private void Release()
     {
-        _epoll.Dispose();
+        _core.DisposeEpoll();
         foreach (var ring in _rings)
             ring.Dispose();
     }

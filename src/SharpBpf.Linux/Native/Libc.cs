@@ -25,6 +25,13 @@ internal static unsafe partial class Libc
     [LibraryImport(Name, EntryPoint = "syscall", SetLastError = true)]
     public static partial long Syscall(long number, long a1, long a2, long a3, long a4, long a5);
 
+    /// <summary>open(2) of a NUL-terminated UTF-8 path.</summary>
+    [LibraryImport(Name, EntryPoint = "open", SetLastError = true)]
+    public static partial int Open(byte* path, int flags);
+
+    /// <summary>open(2) flags.</summary>
+    public const int O_RDONLY = 0, O_CLOEXEC = 0x80000;
+
     /// <summary>close(2).</summary>
     [LibraryImport(Name, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);

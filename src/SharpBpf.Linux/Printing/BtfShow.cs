@@ -23,31 +23,23 @@ public sealed class BtfUsers
     public static BtfUsers Read()
     {
         var programs = new List<(uint, uint)>();
-        foreach (uint id in KernelObjectIds.Programs())
+        foreach (var p in KernelObjectIds.OpenPrograms())
         {
-            try
+            using (p)
             {
-                using var p = KernelProgram.FromId(id);
-                uint btf = p.GetInfo().BtfId;
-                if (btf != 0)
-                    programs.Add((btf, id));
-            }
-            catch (BpfException e) when (e.Errno == Errno.ENOENT)
-            {
+                var info = p.GetInfo();
+                if (info.BtfId != 0)
+                    programs.Add((info.BtfId, info.Id));
             }
         }
         var maps = new List<(uint, uint)>();
-        foreach (uint id in KernelObjectIds.Maps())
+        foreach (var m in KernelObjectIds.OpenMaps())
         {
-            try
+            using (m)
             {
-                using var m = KernelMap.FromId(id);
-                uint btf = m.GetInfo().BtfId;
-                if (btf != 0)
-                    maps.Add((btf, id));
-            }
-            catch (BpfException e) when (e.Errno == Errno.ENOENT)
-            {
+                var info = m.GetInfo();
+                if (info.BtfId != 0)
+                    maps.Add((info.BtfId, info.Id));
             }
         }
         return new BtfUsers(LibbpfHashmapOrder.Group(programs), LibbpfHashmapOrder.Group(maps));

@@ -66,11 +66,7 @@ public static class MapShowPrinter
             if (entry.OwnerJited is { } jited)
                 w.Write(FdInfo.Atoi(jited) != 0 ? "owner jited" : "owner not jited");
         }
-        if (pins is { Count: > 0 } && pins.TryGetValue(info.Id, out var paths))
-        {
-            foreach (var path in paths)
-                w.Write($"\n\tpinned {path}");
-        }
+        PinnedObjects.WritePlain(w, pins, info.Id);
         long frozen = FdInfo.Atoi(entry.Frozen);
         if (info.BtfId != 0 || frozen != 0)
             w.Write("\n\t");

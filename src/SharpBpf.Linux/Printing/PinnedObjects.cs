@@ -40,6 +40,16 @@ public static class PinnedObjects
         return LibbpfHashmapOrder.Group(found);
     }
 
+    /// <summary>The text form of -f in prog and map show (bpftool's show_pinned lines): "\n\tpinned PATH" per path of object <paramref name="id"/>.</summary>
+    internal static void WritePlain(TextWriter w, IReadOnlyDictionary<uint, List<string>>? pins, uint id)
+    {
+        if (pins is { Count: > 0 } && pins.TryGetValue(id, out var paths))
+        {
+            foreach (var path in paths)
+                w.Write($"\n\tpinned {path}");
+        }
+    }
+
     /// <summary>The mount points of bpffs in /proc/mounts order.</summary>
     public static IReadOnlyList<string> BpfMounts()
     {

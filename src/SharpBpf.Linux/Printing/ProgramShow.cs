@@ -79,11 +79,7 @@ public static class ProgramShowPrinter
             w.Write($"  memlock {memlock}B");
         if (info.MapIds.Count > 0)
             w.Write("  map_ids " + string.Join(',', info.MapIds));
-        if (pins is { Count: > 0 } && pins.TryGetValue(info.Id, out var paths))
-        {
-            foreach (var path in paths)
-                w.Write($"\n\tpinned {path}");
-        }
+        PinnedObjects.WritePlain(w, pins, info.Id);
         if (info.BtfId != 0)
             w.Write($"\n\tbtf_id {(int)info.BtfId}");
         w.Write('\n');

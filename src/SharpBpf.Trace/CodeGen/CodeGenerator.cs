@@ -1,6 +1,7 @@
 using SharpBpf.Core;
 using SharpBpf.Trace.Planning;
 using SharpBpf.Trace.Semantics;
+using SharpBpf.Trace.Probes;
 using SharpBpf.Trace.Syntax;
 
 namespace SharpBpf.Trace.CodeGen;

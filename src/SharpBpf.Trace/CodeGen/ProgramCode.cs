@@ -1,4 +1,5 @@
 using SharpBpf.Core;
+using SharpBpf.Trace.Probes;
 using SharpBpf.Trace.Semantics;
 
 namespace SharpBpf.Trace.CodeGen;

@@ -31,7 +31,7 @@ public class TraceValueResolver : ITraceValueResolver
             case TypeKind.Username:
                 return UserName((long)v);
             case TypeKind.Strftime:
-                return Strftime.FromBoot(type.Format ?? "", BootTime, v);
+                return Strftime.FromBoot(StrftimeFormat(type, value), BootTime, v);
             case TypeKind.MacAddress:
                 return value.Length >= 6
                     ? string.Create(CultureInfo.InvariantCulture, $"{value[0]:X2}:{value[1]:X2}:{value[2]:X2}:{value[3]:X2}:{value[4]:X2}:{value[5]:X2}")
@@ -39,6 +39,16 @@ public class TraceValueResolver : ITraceValueResolver
             default:
                 return "0x" + v.ToString("x", CultureInfo.InvariantCulture);
         }
+    }
+
+    /// <summary>The plan's strftime() formats, which a strftime value's second word indexes (see <see cref="TraceType.Strftime"/>).</summary>
+    public IReadOnlyList<string> StrftimeFormats { get; init; } = [];
+
+    // The value's own format when it carries an index into StrftimeFormats, else its type's.
+    private string StrftimeFormat(TraceType type, ReadOnlySpan<byte> value)
+    {
+        ulong index = value.Length >= 16 ? BinaryPrimitives.ReadUInt64LittleEndian(value[8..]) : ulong.MaxValue;
+        return index < (ulong)StrftimeFormats.Count ? StrftimeFormats[(int)index] : type.Format ?? "";
     }
 
     /// <summary>The wall-clock time of boot as CLOCK_MONOTONIC counts it (strftime()'s epoch: bpftrace adds it to nsecs).</summary>

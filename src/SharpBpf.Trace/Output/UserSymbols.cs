@@ -13,12 +13,13 @@ namespace SharpBpf.Trace.Output;
 public sealed class UserSymbols
 {
     private readonly List<Mapping> _mappings;
-    private readonly Dictionary<string, ElfSymbolTable?> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ElfSymbolTable?> _files;
 
-    private UserSymbols(int pid, List<Mapping> mappings)
+    private UserSymbols(int pid, List<Mapping> mappings, Dictionary<string, ElfSymbolTable?>? files)
     {
         Pid = pid;
         _mappings = mappings;
+        _files = files ?? new(StringComparer.Ordinal);
     }
 
     private readonly record struct Mapping(ulong Start, ulong End, ulong Offset, string Path);
@@ -26,21 +27,27 @@ public sealed class UserSymbols
     /// <summary>The process.</summary>
     public int Pid { get; }
 
-    /// <summary>Reads /proc/<paramref name="pid"/>/maps (no mappings when the process is gone).</summary>
-    public static UserSymbols Load(int pid)
+    /// <summary>The files mapped executable, in mapping order, each once.</summary>
+    public IEnumerable<string> Modules => _mappings.Select(m => m.Path).Distinct(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Reads /proc/<paramref name="pid"/>/maps (no mappings when the process is gone); the files' symbol
+    /// tables are read on first use into <paramref name="tables"/> (by path), which several loads may share.
+    /// </summary>
+    public static UserSymbols Load(int pid, Dictionary<string, ElfSymbolTable?>? tables = null)
     {
         try
         {
-            return Parse(pid, File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/maps"));
+            return Parse(pid, File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/maps"), tables);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new UserSymbols(pid, []);
+            return new UserSymbols(pid, [], tables);
         }
     }
 
     /// <summary>Parses maps lines: <c>start-end perms offset dev inode path</c>; keeps executable file mappings.</summary>
-    public static UserSymbols Parse(int pid, IEnumerable<string> mapsLines)
+    public static UserSymbols Parse(int pid, IEnumerable<string> mapsLines, Dictionary<string, ElfSymbolTable?>? tables = null)
     {
         var list = new List<Mapping>();
         foreach (var line in mapsLines)
@@ -58,7 +65,7 @@ public sealed class UserSymbols
                 ulong.Parse(f[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
                 path));
         }
-        return new UserSymbols(pid, list);
+        return new UserSymbols(pid, list, tables);
     }
 
     /// <summary>The symbol, offset and module (file path) of <paramref name="address"/>; module only when no symbol covers it.</summary>

@@ -72,6 +72,9 @@ public sealed class ResourcePlan
     /// <summary>time() formats.</summary>
     public List<string> TimeFormats { get; } = [];
 
+    /// <summary>strftime() formats, one per call: a strftime value holds its call's index.</summary>
+    public List<string> StrftimeFormats { get; } = [];
+
     /// <summary>join() delimiters.</summary>
     public List<string> JoinDelimiters { get; } = [];
 
@@ -162,8 +165,8 @@ public sealed class ResourcePlan
     /// <summary>Bytes a value takes in a record or a variable: integers and ids 8, the rest their size.</summary>
     public static int StoredSize(TraceType t) => t.Kind switch
     {
-        TypeKind.Integer or TypeKind.Pointer or TypeKind.Ksym or TypeKind.Usym or TypeKind.Kstack or TypeKind.Ustack
-            or TypeKind.Username or TypeKind.Probe or TypeKind.Strftime or TypeKind.Count or TypeKind.Sum or TypeKind.Min or TypeKind.Max or TypeKind.Record => 8,
+        TypeKind.Integer or TypeKind.Pointer or TypeKind.Ksym or TypeKind.Kstack or TypeKind.Ustack
+            or TypeKind.Username or TypeKind.Probe or TypeKind.Count or TypeKind.Sum or TypeKind.Min or TypeKind.Max or TypeKind.Record => 8,
         _ => Math.Max(8, t.Size),
     };
 
@@ -173,6 +176,8 @@ public sealed class ResourcePlan
     {
         public bool UsesStacks;
 
+        private readonly List<Call> _strftimeCalls = [];
+
         public void Block(IReadOnlyList<Statement> body)
         {
             foreach (var s in body)
@@ -180,12 +185,30 @@ public sealed class ResourcePlan
                 switch (s)
                 {
                     case ExprStatement e: Expr(e.Expr); break;
+                    case Assignment { Target: MapAccess } a: MapAssignment(a); break;
                     case Assignment a: Expr(a.Target); Expr(a.Value); break;
                     case IfStatement i: Expr(i.Condition); Block(i.Then); Block(i.Else); break;
                     case WhileStatement w: Expr(w.Condition); Block(w.Body); break;
                     case UnrollStatement u: Block(u.Body); break;
                 }
             }
+        }
+
+        // bpftrace 0.17 lists strftime() formats as its resource analyser meets the calls (a map's keys,
+        // then the value) but numbers the calls as its codegen emits them (the value, then the keys), so
+        // `@[strftime("%H", nsecs)] = strftime("%Y", nsecs)` prints @[2026]: 17; the same numbering here.
+        private void MapAssignment(Assignment a)
+        {
+            int first = plan.StrftimeFormats.Count;
+            Expr(a.Target);
+            int keys = plan.StrftimeFormats.Count - first;
+            Expr(a.Value);
+            int values = plan.StrftimeFormats.Count - first - keys;
+            if (keys == 0 || values == 0)
+                return;
+            var calls = _strftimeCalls.GetRange(first, keys + values);
+            for (int i = 0; i < calls.Count; i++)
+                plan._index[calls[i]] = first + (i < keys ? values + i : i - keys);
         }
 
         public void Expr(Expr e)
@@ -213,6 +236,12 @@ public sealed class ResourcePlan
                     {
                         plan._index[c] = plan.JoinDelimiters.Count;
                         plan.JoinDelimiters.Add(c.Arguments.Count == 2 ? ((StringLiteral)c.Arguments[1]).Value : " ");
+                    }
+                    else if (c.Name == "strftime")
+                    {
+                        plan._index[c] = plan.StrftimeFormats.Count;
+                        _strftimeCalls.Add(c);
+                        plan.StrftimeFormats.Add(c.Type.Format ?? "");
                     }
                     else if (c.Name == "time")
                     {

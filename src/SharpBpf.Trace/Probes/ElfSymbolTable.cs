@@ -14,6 +14,8 @@ public sealed class ElfSymbolTable
     private const uint SectionDynSym = 11;
     private const int TypeFunc = 2;
     private const int TypeGnuIfunc = 10;
+    private const uint NoteGnuBuildId = 3;
+    private const string DebugRoot = "/usr/lib/debug";
 
     private readonly Symbol[] _byAddress;
 
@@ -37,14 +39,42 @@ public sealed class ElfSymbolTable
     /// <summary>Defined symbols of both tables (a name may appear twice).</summary>
     public IReadOnlyList<Symbol> Symbols { get; }
 
-    /// <summary>Reads <paramref name="path"/>; throws <see cref="InvalidDataException"/> when it is not a 64-bit little-endian ELF file.</summary>
+    /// <summary>
+    /// Reads <paramref name="path"/> and, as bcc does for bpftrace (use_debug_file), the symbols of its
+    /// separate debug file, found by its GNU build id under /usr/lib/debug/.build-id (what Debian's -dbg
+    /// and -dbgsym packages install: a stripped libc then lists its local functions too). Throws
+    /// <see cref="InvalidDataException"/> when <paramref name="path"/> is not a 64-bit little-endian ELF file.
+    /// </summary>
     public static ElfSymbolTable Load(string path)
+    {
+        var elf = Parse(path);
+        var symbols = new List<Symbol>();
+        AddSymbols(elf, symbols);
+        if (DebugFile(elf) is { } debug)
+        {
+            try
+            {
+                AddSymbols(Parse(debug), symbols);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                // bcc goes on with the binary's own symbols
+            }
+        }
+        return new ElfSymbolTable(path, elf.ObjectType, symbols);
+    }
+
+    private static ElfFile Parse(string path)
     {
         var data = File.ReadAllBytes(path);
         if (!ElfFile.TryParse(data, path, out var elf, out var diagnostic))
             throw new InvalidDataException($"{path}: {diagnostic}");
-        var symbols = new List<Symbol>();
-        foreach (var s in elf!.Sections)
+        return elf!;
+    }
+
+    private static void AddSymbols(ElfFile elf, List<Symbol> symbols)
+    {
+        foreach (var s in elf.Sections)
         {
             if (s.Type != ElfSection.TypeSymTab && s.Type != SectionDynSym)
                 continue;
@@ -70,7 +100,25 @@ public sealed class ElfSymbolTable
                 symbols.Add(new Symbol(name, value, size, type is TypeFunc or TypeGnuIfunc));
             }
         }
-        return new ElfSymbolTable(path, elf.ObjectType, symbols);
+    }
+
+    // bcc's find_debug_via_buildid: the NT_GNU_BUILD_ID note's bytes in hex, "ab/cdef....debug".
+    private static string? DebugFile(ElfFile elf)
+    {
+        if (elf.FindSection(".note.gnu.build-id") is not { } note)
+            return null;
+        var data = elf.GetData(note);
+        if (data.Length < 16)
+            return null;
+        uint nameSize = BinaryPrimitives.ReadUInt32LittleEndian(data);
+        uint descSize = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
+        uint type = BinaryPrimitives.ReadUInt32LittleEndian(data[8..]);
+        int desc = 12 + (int)((nameSize + 3) & ~3u);
+        if (type != NoteGnuBuildId || descSize < 2 || (ulong)desc + descSize > (ulong)data.Length)
+            return null;
+        string id = Convert.ToHexStringLower(data.Slice(desc, (int)descSize));
+        string path = $"{DebugRoot}/.build-id/{id[..2]}/{id[2..]}.debug";
+        return File.Exists(path) ? path : null;
     }
 
     /// <summary>The distinct names of the functions (STT_FUNC, STT_GNU_IFUNC), ordinal order: what <c>-l uprobe:BIN:*</c> lists.</summary>

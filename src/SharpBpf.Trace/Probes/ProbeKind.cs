@@ -1,10 +1,17 @@
 namespace SharpBpf.Trace.Probes;
 
-/// <summary>bpftrace's probe types (ast's ProbeType), in the order bpftrace's probe list declares them.</summary>
+/// <summary>
+/// bpftrace's probe types (ast's ProbeType), in the order bpftrace's probe list declares them, with
+/// its <c>special</c> type split into BEGIN and END (they run at different times).
+/// </summary>
 public enum ProbeKind
 {
-    /// <summary>BEGIN and END.</summary>
-    Special,
+    /// <summary>A provider bpftrace 0.17 does not know (its ProbeType::invalid).</summary>
+    Invalid,
+    /// <summary>BEGIN (bpftrace's <c>special</c> type).</summary>
+    Begin,
+    /// <summary>END (bpftrace's <c>special</c> type).</summary>
+    End,
     /// <summary><c>kprobe:FUNC</c> (<c>k:</c>).</summary>
     Kprobe,
     /// <summary><c>kretprobe:FUNC</c> (<c>kr:</c>).</summary>

@@ -3,13 +3,16 @@ namespace SharpBpf.Trace.Probes;
 /// <summary>
 /// <c>bpftrace -l [PATTERN]</c> and <c>-lv</c> as bpftrace 0.17 answers them: the pattern's first part
 /// (aliases allowed, <c>*</c> wildcards) picks probe types, the rest is matched per type; a pattern
-/// without a colon but with a <c>*</c> searches every type. Lines come out sorted and unique.
+/// without a colon but with a <c>*</c> searches every type. Each comma-separated attach point's lines
+/// come out sorted and unique, one attach point after the other. A uprobe's binary is resolved and
+/// expanded as when attaching (<see cref="UprobeTargets"/>).
 /// </summary>
 /// <remarks>
 /// 0.17 quirks kept on purpose: software and hardware print <c>software:PATTERN:</c> (the pattern
 /// itself, not the matching events); a tracepoint pattern with one part (<c>tracepoint:sched*</c>,
 /// <c>*:cpu*</c>) matches event names in every category; kprobes read available_filter_functions and
-/// warn when it cannot be read.
+/// warn when it cannot be read; a wildcard type lists no return probes (kretprobe, uretprobe);
+/// rawtracepoint, which 0.17 lacks, aborts as any unknown type does.
 /// </remarks>
 public sealed class ProbeLister
 {
@@ -28,60 +31,77 @@ public sealed class ProbeLister
     /// <summary>Whether kfunc/kretfunc can attach here (listing them explicitly is an error otherwise, as in bpftrace).</summary>
     public bool KfuncAvailable { get; init; }
 
+    /// <summary>The -p process: <c>uprobe:*:FUNC</c> lists its mapped files only.</summary>
+    public int? Pid { get; init; }
+
     /// <summary>
-    /// The listing: lines for stdout, warnings for stderr (print each as <c>WARNING: ...</c>), and an error
-    /// (bpftrace exits 1) when the pattern is invalid, with <see cref="ErrorText"/> as bpftrace prints it.
+    /// The listing: lines for stdout, warnings for stderr (each as bpftrace prints it, newline included),
+    /// and an error (bpftrace exits 1) when the pattern is invalid, with <see cref="ErrorText"/> as bpftrace prints it.
     /// </summary>
     public sealed record Result(IReadOnlyList<string> Lines, IReadOnlyList<string> Warnings, string? Error, string? ErrorText = null);
 
-    /// <summary>Lists the probes matching <paramref name="pattern"/> (null or empty: everything); with <paramref name="verbose"/>, tracepoint fields too.</summary>
+    /// <summary>
+    /// Lists the probes matching <paramref name="pattern"/> (null or empty: everything); with <paramref name="verbose"/>,
+    /// tracepoint fields too. Each comma-separated attach point lists its matches sorted, in the pattern's order.
+    /// </summary>
     public Result List(string? pattern, bool verbose = false)
     {
-        var lines = new SortedSet<string>(StringComparer.Ordinal);
+        var output = new List<string>();
         var warnings = new List<string>();
-        var verboseText = new Dictionary<string, string>(StringComparer.Ordinal);
         pattern = string.IsNullOrWhiteSpace(pattern) ? "*" : pattern.Trim();
+        int offset = 0;
         foreach (var one in pattern.Split(','))
         {
             var search = one.Trim();
-            var error = ListOne(search, lines, warnings, verbose ? verboseText : null);
+            // the attach point's columns when the pattern is read as a one-line script (1-based, end exclusive)
+            int column = offset + one.Length - one.TrimStart().Length + 1, endColumn = column + search.Length;
+            offset += one.Length + 1;
+            var lines = new SortedSet<string>(StringComparer.Ordinal);
+            var verboseText = new Dictionary<string, string>(StringComparer.Ordinal);
+            string Located(string message, bool wildcardProvider, string severity) =>
+                // a wildcard provider's attach point has no location in 0.17: 1-1 and an empty underline
+                Output.ErrorFormatter.Format(Output.ErrorFormatter.Stdin, pattern, 1, wildcardProvider ? 1 : column, 1, wildcardProvider ? 1 : endColumn, message, severity);
+            void Warn(string message, bool located)
+            {
+                string text = located ? Located(message, false, "WARNING") : "WARNING: " + message + "\n";
+                if (!warnings.Contains(text))
+                    warnings.Add(text);
+            }
+            var (error, wildcard) = ListOne(search, lines, Warn, verbose ? verboseText : null);
             if (error is not null)
             {
-                // bpftrace aborts on an unknown type (FATAL); other errors point at the pattern as a one-line script
-                var text = error == InvalidType
-                    ? "FATAL: " + error + "\n"
-                    : SharpBpf.Trace.Output.ErrorFormatter.Format(SharpBpf.Trace.Output.ErrorFormatter.Stdin, pattern, 1, 1, 1, pattern.Length + 1, error);
+                // bpftrace aborts on an unknown type (FATAL); other errors point at the attach point
+                var text = error == InvalidType ? "FATAL: " + error + "\n" : Located(error, wildcard, "ERROR");
                 return new Result([], warnings, error, text);
             }
+            foreach (var l in lines)
+                output.Add(verboseText.TryGetValue(l, out var v) ? v : l);
         }
-        var output = new List<string>();
-        foreach (var l in lines)
-            output.Add(verboseText.TryGetValue(l, out var v) ? v : l);
         return new Result(output, warnings, null);
     }
 
-    private string? ListOne(string search, SortedSet<string> lines, List<string> warnings, Dictionary<string, string>? verbose)
+    // Lists one attach point; returns its error, if any, and whether its provider was a wildcard.
+    private (string? Error, bool WildcardProvider) ListOne(string search, SortedSet<string> lines, Action<string, bool> warn, Dictionary<string, string>? verbose)
     {
         if (search is "BEGIN" or "END")
         {
             lines.Add("special::");
-            return null;
+            return (null, false);
         }
         var parts = search.Split(':').ToList();
         if (parts.Count == 1)
         {
             if (!Wildcard.HasWildcard(search))
-                return InvalidType;
+                return (InvalidType, true);
             parts.Insert(0, "*");
         }
         string provider = parts[0];
         var args = parts.Skip(1).ToList();
         var explicitKind = ProbeTypes.Find(provider);
         bool any = false;
+        string? error = null;
         foreach (var (kind, name, _) in ProbeTypes.All)
         {
-            if (kind == ProbeKind.Special)
-                continue;
             bool match = explicitKind is { } k ? k == kind : Wildcard.IsMatch(provider, name);
             if (!match)
                 continue;
@@ -103,7 +123,7 @@ public sealed class ProbeLister
                 case ProbeKind.Tracepoint:
                 {
                     if (explicitKind is not null && args.Count == 1 && !Wildcard.HasWildcard(args[0]))
-                        return "tracepoint probe type requires 2 arguments";
+                        return ("tracepoint probe type requires 2 arguments", false);
                     string category = args.Count >= 2 ? args[0] : "*";
                     string eventName = args.Count >= 2 ? args[1] : args.Count == 1 ? args[0] : "*";
                     foreach (var ev in Events())
@@ -129,57 +149,60 @@ public sealed class ProbeLister
                     break;
                 }
                 case ProbeKind.Uprobe or ProbeKind.Uretprobe:
-                {
+                    if (kind == ProbeKind.Uretprobe && explicitKind is null)
+                        break; // bpftrace's user-space list leaves out return probes
                     if (args.Count < 2)
                     {
                         if (explicitKind is not null)
-                            return $"{name} probe type requires 2 arguments";
+                            return ($"{name} probe type requires 2 arguments", false);
                         break;
                     }
-                    ElfSymbolTable table;
-                    try
-                    {
-                        table = ElfSymbolTable.Load(args[0]);
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-                    {
-                        warnings.Add($"Could not read symbols from {args[0]}: {e.Message}");
-                        break;
-                    }
-                    bool isAddress = args[1].StartsWith("0x", StringComparison.Ordinal);
-                    if (isAddress)
-                    {
-                        lines.Add(name + ":" + args[0] + ":");
-                        break;
-                    }
-                    foreach (var f in table.FunctionNames())
-                    {
-                        if (Wildcard.IsMatch(args[1], f))
-                            lines.Add(name + ":" + args[0] + ":" + f);
-                    }
+                    error ??= ListUprobes(name, args[0], args[^1], lines, warn);
                     break;
-                }
                 case ProbeKind.Kprobe or ProbeKind.Kretprobe:
                     if (kind == ProbeKind.Kretprobe && explicitKind is null)
                         break; // bpftrace reads the function list once, for kprobe
-                    ListKprobes(name, args.Count > 0 ? args[^1] : "*", lines, warnings);
+                    ListKprobes(name, args.Count > 0 ? args[^1] : "*", lines, warn);
                     break;
                 case ProbeKind.Kfunc or ProbeKind.Kretfunc:
                     if (explicitKind is not null && !KfuncAvailable)
-                        return "kfunc/kretfunc not available for your kernel version.";
+                        return ("kfunc/kretfunc not available for your kernel version.", false);
                     break;
                 case ProbeKind.Watchpoint or ProbeKind.AsyncWatchpoint:
                     if (explicitKind is not null)
                         lines.Add(name + "::");
                     break;
+                case ProbeKind.RawTracepoint when explicitKind is not null:
+                    return (InvalidType, false); // SharpBpf's addition: bpftrace 0.17 aborts on it
             }
         }
-        return any ? null : InvalidType;
+        return (any ? error : InvalidType, explicitKind is null);
+    }
+
+    // The attach point parser resolves the binary (an error, or a warning), then the matcher lists functions.
+    private string? ListUprobes(string provider, string binary, string function, SortedSet<string> lines, Action<string, bool> warn)
+    {
+        bool address = function.StartsWith("0x", StringComparison.Ordinal);
+        if (address && Wildcard.HasWildcard(binary))
+            return "Cannot use wildcards with absolute address";
+        var resolved = UprobeTargets.Resolve(binary);
+        if (resolved.Error is not null)
+            return resolved.Error;
+        if (resolved.Warning is { } w)
+            warn(w, true);
+        if (address)
+        {
+            lines.Add(provider + ":" + resolved.Binary + ":");
+            return null;
+        }
+        foreach (var (file, name) in UprobeTargets.Match(resolved.Binary, function, Pid))
+            lines.Add(provider + ":" + file + ":" + name);
+        return null;
     }
 
     private const string InvalidType = "Invalid probe type made it to attachpoint parser";
 
-    private void ListKprobes(string provider, string function, SortedSet<string> lines, List<string> warnings)
+    private void ListKprobes(string provider, string function, SortedSet<string> lines, Action<string, bool> warn)
     {
         var path = Path.Combine(TracefsRoot, "available_filter_functions");
         IEnumerable<string> names;
@@ -189,9 +212,7 @@ public sealed class ProbeLister
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var w = $"Could not read symbols from {path}: Operation not permitted";
-            if (!warnings.Contains(w))
-                warnings.Add(w);
+            warn($"Could not read symbols from {path}: Operation not permitted", false);
             return;
         }
         foreach (var line in names)
@@ -199,7 +220,7 @@ public sealed class ProbeLister
             // "func_name" or "func_name [module]"
             int sp = line.IndexOf(' ', StringComparison.Ordinal);
             var f = sp < 0 ? line : line[..sp];
-            if (Wildcard.IsMatch(function, f))
+            if (Wildcard.IsMatch(function, f) && !f.Contains(".part.", StringComparison.Ordinal)) // as UprobeTargets.Match
                 lines.Add(provider + ":" + f);
         }
     }

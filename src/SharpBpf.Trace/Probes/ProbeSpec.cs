@@ -8,10 +8,10 @@ namespace SharpBpf.Trace.Probes;
 public sealed record ProbeSpec(ProbeKind Kind, IReadOnlyList<string> Arguments)
 {
     /// <summary>The type's full name (<c>tracepoint</c>), or <c>BEGIN</c>/<c>END</c> for special probes.</summary>
-    public string Provider => Kind == ProbeKind.Special ? Arguments[0] : ProbeTypes.NameOf(Kind);
+    public string Provider => Kind is ProbeKind.Begin or ProbeKind.End ? Arguments[0] : ProbeTypes.NameOf(Kind);
 
     /// <summary>The canonical text (<c>tracepoint:sched:sched_switch</c>), as the <c>probe</c> builtin prints it.</summary>
-    public string Name => Kind == ProbeKind.Special ? Arguments[0] : Provider + ":" + string.Join(":", Arguments);
+    public string Name => Kind is ProbeKind.Begin or ProbeKind.End ? Arguments[0] : Provider + ":" + string.Join(":", Arguments);
 
     /// <summary>The first argument (tracepoint category, binary, unit, event), or "".</summary>
     public string Target => Arguments.Count > 0 ? Arguments[0] : "";
@@ -37,7 +37,7 @@ public sealed record ProbeSpec(ProbeKind Kind, IReadOnlyList<string> Arguments)
         text = text.Trim();
         if (text is "BEGIN" or "END")
         {
-            spec = new ProbeSpec(ProbeKind.Special, [text]);
+            spec = new ProbeSpec(text == "BEGIN" ? ProbeKind.Begin : ProbeKind.End, [text]);
             return true;
         }
         var parts = text.Split(':');

@@ -3,10 +3,9 @@ namespace SharpBpf.Trace.Probes;
 /// <summary>The probe type table: full names, short aliases, and the software events bpftrace knows.</summary>
 public static class ProbeTypes
 {
-    /// <summary>Every type with its name and alias, in bpftrace's order.</summary>
+    /// <summary>Every type but BEGIN/END with its name and alias, in bpftrace's order.</summary>
     public static IReadOnlyList<(ProbeKind Kind, string Name, string Alias)> All { get; } =
     [
-        (ProbeKind.Special, "special", ""),
         (ProbeKind.Kprobe, "kprobe", "k"),
         (ProbeKind.Kretprobe, "kretprobe", "kr"),
         (ProbeKind.Uprobe, "uprobe", "u"),
@@ -49,15 +48,37 @@ public static class ProbeTypes
     {
         foreach (var (kind, name, alias) in All)
         {
-            if (kind != ProbeKind.Special && (nameOrAlias == name || (alias.Length > 0 && nameOrAlias == alias)))
+            if (nameOrAlias == name || (alias.Length > 0 && nameOrAlias == alias))
                 return kind;
         }
         return null;
     }
 
-    /// <summary>The full name of a type (<c>tracepoint</c>).</summary>
+    /// <summary>
+    /// A script's provider with its alias resolved (<c>t</c> becomes <c>tracepoint</c>; also libbpf's
+    /// <c>fentry</c>/<c>fexit</c> for kfunc/kretfunc); BEGIN, END and unknown providers stay as written.
+    /// </summary>
+    public static string CanonicalProvider(string provider) => provider switch
+    {
+        "BEGIN" or "END" => provider,
+        "fentry" => "kfunc",
+        "fexit" => "kretfunc",
+        _ => Find(provider) is { } kind ? NameOf(kind) : provider,
+    };
+
+    /// <summary>The kind of a canonical provider (<see cref="CanonicalProvider"/>): BEGIN, END, a type, or <see cref="ProbeKind.Invalid"/>.</summary>
+    public static ProbeKind KindOf(string provider) => provider switch
+    {
+        "BEGIN" => ProbeKind.Begin,
+        "END" => ProbeKind.End,
+        _ => Find(provider) ?? ProbeKind.Invalid,
+    };
+
+    /// <summary>The full name of a type (<c>tracepoint</c>); BEGIN and END are bpftrace's <c>special</c>.</summary>
     public static string NameOf(ProbeKind kind)
     {
+        if (kind is ProbeKind.Begin or ProbeKind.End)
+            return "special";
         foreach (var (k, name, _) in All)
         {
             if (k == kind)

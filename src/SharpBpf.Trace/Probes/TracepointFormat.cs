@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SharpBpf.Linux;
 
 namespace SharpBpf.Trace.Probes;
 
@@ -41,7 +42,7 @@ public sealed class TracepointFormat
         var path = Path.Combine(tracefsRoot, "events", category, name, "format");
         if (!File.Exists(path))
             throw new FileNotFoundException($"tracepoint not found: {category}:{name}", path);
-        return Parse(category, name, File.ReadAllText(path));
+        return Parse(category, name, KernelFiles.ReadAllText(path));
     }
 
     /// <summary>Parses a format file's text.</summary>

@@ -1,9 +1,13 @@
 namespace SharpBpf.Trace.Probes;
 
 /// <summary>
-/// bpftrace 0.17's probe wildcards: <c>*</c> matches any run of characters (empty included) and
-/// everything else matches itself; the whole text must match. (<c>?</c> and <c>{a,b}</c> are syntax
-/// errors in 0.17's probe grammar, so they never reach matching.)
+/// bpftrace 0.17's probe wildcards (utils.cpp get_wildcard_tokens and wildcard_match): the pattern
+/// is split at its <c>*</c>s into tokens, and each token is looked for at its first occurrence after
+/// the previous one, with no backtracking. Without a leading <c>*</c> the text must start with the first
+/// token, without a trailing one it must end where the last token's first occurrence ends: so
+/// <c>*s</c> does not match <c>register_tm_clones</c> (its first <c>s</c> is not the last letter), as
+/// bpftrace does not. Everything else matches itself (<c>?</c> and <c>{a,b}</c> are syntax errors in
+/// 0.17's probe grammar, and <c>[</c> is an ordinary character here).
 /// </summary>
 public static class Wildcard
 {
@@ -16,30 +20,22 @@ public static class Wildcard
     /// <summary>True when <paramref name="text"/> matches <paramref name="pattern"/>.</summary>
     public static bool IsMatch(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
     {
-        // Greedy match with one backtrack point per star: linear in practice, no regex.
-        int p = 0, t = 0, star = -1, mark = 0;
-        while (t < text.Length)
+        if (pattern.IsEmpty)
+            return text.IsEmpty;
+        bool startWildcard = pattern[0] == '*', endWildcard = pattern[^1] == '*';
+        int next = 0;
+        bool first = true;
+        foreach (var range in pattern.Split('*'))
         {
-            if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                mark = t;
-            }
-            else if (p < pattern.Length && pattern[p] == text[t])
-            {
-                p++;
-                t++;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                t = ++mark;
-            }
-            else
+            var token = pattern[range];
+            if (token.IsEmpty)
+                continue;
+            int found = text[next..].IndexOf(token, StringComparison.Ordinal);
+            if (found < 0 || (first && !startWildcard && found != 0))
                 return false;
+            next += found + token.Length;
+            first = false;
         }
-        while (p < pattern.Length && pattern[p] == '*')
-            p++;
-        return p == pattern.Length;
+        return endWildcard || next == text.Length;
     }
 }

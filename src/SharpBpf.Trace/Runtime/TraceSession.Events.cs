@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using SharpBpf.Linux;
 using SharpBpf.Trace.Output;
 using SharpBpf.Trace.Planning;
+using SharpBpf.Trace.Probes;
 using SharpBpf.Trace.Semantics;
 
 namespace SharpBpf.Trace.Runtime;
@@ -84,9 +85,6 @@ public sealed partial class TraceSession
             return $"{path}: {e.Message}\n";
         }
     }
-
-    /// <summary>The process whose user symbols resolve usym: the -c command's or -p's.</summary>
-    private int? TracedPid => _childPid ?? _options.Pid;
 
     private PrintfArgument Argument(TraceType type, ReadOnlySpan<byte> bytes)
     {
@@ -246,7 +244,8 @@ public sealed partial class TraceSession
     {
         private KernelSymbols? _kernel;
 
-        private readonly Dictionary<int, UserSymbols> _users = [];
+        private readonly Dictionary<string, UserSymbols> _byExecutable = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ElfSymbolTable?> _tables = new(StringComparer.Ordinal);
 
         public override string Resolve(TraceType type, ReadOnlySpan<byte> value, bool inKey)
         {
@@ -257,42 +256,61 @@ public sealed partial class TraceSession
                     return v < (ulong)session._script.Targets.Count ? session._script.Targets[(int)v].FullName : "";
                 case TypeKind.Kstack:
                 case TypeKind.Ustack:
-                    return Stack(type.Kind == TypeKind.Ustack, (uint)v, (int)(v >> 32));
-                case TypeKind.Usym when session.TracedPid is { } pid:
-                    return User(pid).Format(v, showOffset: false);
+                    return Stack(type.Kind == TypeKind.Ustack, (uint)v, (int)(v >> 32), inKey);
+                case TypeKind.Usym when value.Length >= 16:
+                    return User((int)BinaryPrimitives.ReadUInt64LittleEndian(value[8..])).Format(v, showOffset: false);
                 default:
                     return base.Resolve(type, value, inKey);
             }
         }
 
+        // bpftrace's resolve_usym: the process's mappings read at each lookup (so a process that has
+        // exited prints addresses), or once per executable when it caches user symbols.
         private UserSymbols User(int pid)
         {
-            if (!_users.TryGetValue(pid, out var symbols))
-                _users[pid] = symbols = UserSymbols.Load(pid);
+            if (!session._cacheUserSymbols)
+                return UserSymbols.Load(pid, _tables);
+            string executable = Executable(pid);
+            if (!_byExecutable.TryGetValue(executable, out var symbols))
+                _byExecutable[executable] = symbols = UserSymbols.Load(pid, _tables);
             return symbols;
         }
 
-        private string Stack(bool user, uint id, int pid)
+        // get_pid_exe: where /proc/PID/exe points, "" once the process is gone.
+        private static string Executable(int pid)
+        {
+            try
+            {
+                return new FileInfo($"/proc/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}/exe").LinkTarget ?? "";
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return "";
+            }
+        }
+
+        private string Stack(bool user, uint id, int pid, bool inKey)
         {
             int index = session._script.Plan.StackMap;
             if (index < 0 || (int)id < 0)
-                return "\n";
+                return ""; // bpftrace's get_stack: no stack (kstack in a uprobe: -EFAULT) prints nothing
             var map = session._maps[index];
             var ips = new byte[map.ValueSize];
             Span<byte> key = stackalloc byte[4];
             BinaryPrimitives.WriteUInt32LittleEndian(key, id);
             if (!map.TryLookup(key, ips))
-                return "\n";
+                return "";
             var frames = new List<(ulong, string)>();
+            var symbols = user ? User(pid) : null;
             for (int i = 0; i + 8 <= ips.Length; i += 8)
             {
                 ulong ip = BinaryPrimitives.ReadUInt64LittleEndian(ips.AsSpan(i));
                 if (ip == 0)
                     break;
-                string symbol = user ? User(pid).Format(ip, showOffset: true) : (_kernel ??= KernelSymbols.Load()).Format(ip, showOffset: true);
+                string symbol = symbols is not null ? symbols.Format(ip, showOffset: true) : (_kernel ??= KernelSymbols.Load()).Format(ip, showOffset: true);
                 frames.Add((ip, symbol));
             }
-            return SymbolFormat.Stack(frames);
+            return SymbolFormat.Stack(frames, indent: inKey ? SymbolFormat.KeyStackIndent : SymbolFormat.StackIndent);
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Text;
 using SharpBpf.Core;
 using SharpBpf.Linux;
 using SharpBpf.Linux.Attach;
@@ -8,6 +7,7 @@ using SharpBpf.Linux.Events;
 using SharpBpf.ObjectFile.Spec;
 using SharpBpf.Trace.Output;
 using SharpBpf.Trace.Planning;
+using SharpBpf.Trace.Probes;
 using SharpBpf.Trace.Semantics;
 
 namespace SharpBpf.Trace.Runtime;
@@ -25,26 +25,37 @@ public sealed partial class TraceSession : IDisposable
     private readonly List<KernelMap> _maps = [];
     private readonly List<(KernelProgram Program, IReadOnlyList<ProbeTarget> Targets)> _programs = [];
     private readonly List<Link> _links = [];
+    private readonly Dictionary<string, (ElfSymbolTable?, Executable)> _binaries = new(StringComparer.Ordinal);
     private readonly Dictionary<int, PrintfFormatter> _formatters = [];
     private readonly SessionResolver _resolver;
     private RingBufferReader? _ring;
     private bool _exitRequested;
     private long _startTime;
-    private int? _childPid;
     private bool _ending;
+    private readonly bool _cacheUserSymbols;
 
     /// <summary>Creates the session; nothing touches the kernel until <see cref="Run"/>.</summary>
     public TraceSession(CompiledScript script, TraceOptions options, TextWriter output)
     {
         _script = script;
         _options = options;
-        _resolver = new SessionResolver(this);
+        _resolver = new SessionResolver(this) { StrftimeFormats = script.Plan.StrftimeFormats };
+        // bpftrace caches user symbols per executable with -c or when ASLR is off (every process of a
+        // binary then maps it alike); otherwise it reads the process's mappings at every lookup
+        _cacheUserSymbols = options.Command is not null || !AslrEnabled();
         _output = TraceOutput.Create(options.Format, output, _resolver);
     }
 
     /// <summary>Runs the script to its end (exit(), Ctrl-C, the -c command or -p process ending); returns the exit code.</summary>
     public int Run()
     {
+        if (_script.Targets.Count == 0)
+        {
+            // every attach point expanded to nothing: bpftrace says so on stdout and fails
+            _output.Writer.Write("No probes to attach\n");
+            _output.Writer.Flush();
+            return 1;
+        }
         _startTime = MonotonicNs();
         CreateMaps();
         LoadPrograms();
@@ -52,14 +63,13 @@ public sealed partial class TraceSession : IDisposable
         _output.AttachedProbes(_script.Targets.Count);
         _output.Writer.Flush();
         Process? child = null;
-        RunSpecial(Semantics.ProbeKind.Begin);
+        RunSpecial(ProbeKind.Begin);
         Drain();
         if (!_exitRequested && !HasOnlySpecialProbes())
         {
             if (_options.Command is { } cmd)
             {
-                child = StartCommand(cmd);
-                _childPid = child.Id;
+                child = ChildCommand.Start(cmd);
             }
             Loop(child);
         }
@@ -68,7 +78,7 @@ public sealed partial class TraceSession : IDisposable
         _links.Clear();
         Drain();
         _ending = true;
-        RunSpecial(Semantics.ProbeKind.End);
+        RunSpecial(ProbeKind.End);
         Drain();
         _output.MapsAtExit(Snapshots());
         _output.Writer.Flush();
@@ -84,7 +94,7 @@ public sealed partial class TraceSession : IDisposable
     {
         foreach (var t in _script.Targets)
         {
-            if (t.Kind is not (Semantics.ProbeKind.Begin or Semantics.ProbeKind.End))
+            if (t.Kind is not (ProbeKind.Begin or ProbeKind.End))
                 return false;
         }
         return _options.Command is null && _options.Pid is null;
@@ -109,78 +119,6 @@ public sealed partial class TraceSession : IDisposable
             if (_options.Pid is { } pid && !Directory.Exists($"/proc/{pid}"))
                 break;
         }
-    }
-
-    private static Process StartCommand(string command)
-    {
-        var parts = SplitCommand(command);
-        if (parts.Count == 0)
-            throw new TraceRuntimeException("-c: empty command");
-        var psi = new ProcessStartInfo(ResolveBinary(parts[0])) { UseShellExecute = false };
-        for (int i = 1; i < parts.Count; i++)
-            psi.ArgumentList.Add(parts[i]);
-        return Process.Start(psi) ?? throw new InvalidOperationException($"could not start {command}");
-    }
-
-    /// <summary>Splits -c's command into words as a shell would (blanks, single and double quotes, backslash), without running a shell.</summary>
-    public static List<string> SplitCommand(string command)
-    {
-        var words = new List<string>();
-        var word = new StringBuilder();
-        bool inWord = false;
-        char quote = '\0';
-        for (int i = 0; i < command.Length; i++)
-        {
-            char c = command[i];
-            if (quote != '\0')
-            {
-                if (c == quote)
-                    quote = '\0';
-                else if (c == '\\' && quote == '"' && i + 1 < command.Length)
-                    word.Append(command[++i]);
-                else
-                    word.Append(c);
-            }
-            else if (c is '"' or '\'')
-            {
-                quote = c;
-                inWord = true;
-            }
-            else if (c == '\\' && i + 1 < command.Length)
-            {
-                word.Append(command[++i]);
-                inWord = true;
-            }
-            else if (char.IsWhiteSpace(c))
-            {
-                if (inWord)
-                    words.Add(word.ToString());
-                word.Clear();
-                inWord = false;
-            }
-            else
-            {
-                word.Append(c);
-                inWord = true;
-            }
-        }
-        if (inWord)
-            words.Add(word.ToString());
-        return words;
-    }
-
-    /// <summary>A binary named in a probe or -c: as given when it has a slash, else the first match on PATH.</summary>
-    public static string ResolveBinary(string name)
-    {
-        if (name.Contains('/', StringComparison.Ordinal))
-            return name;
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':'))
-        {
-            string p = Path.Combine(dir, name);
-            if (File.Exists(p))
-                return p;
-        }
-        return name;
     }
 
     private void CreateMaps()
@@ -276,39 +214,42 @@ public sealed partial class TraceSession : IDisposable
         var parts = t.Point.Parts;
         switch (t.Kind)
         {
-            case Semantics.ProbeKind.Begin:
-            case Semantics.ProbeKind.End:
+            case ProbeKind.Begin:
+            case ProbeKind.End:
                 return null;
-            case Semantics.ProbeKind.Tracepoint:
+            case ProbeKind.Tracepoint:
                 return Link.Tracepoint(program, parts[0], parts[1]);
-            case Semantics.ProbeKind.RawTracepoint:
+            case ProbeKind.RawTracepoint:
                 return Link.RawTracepoint(program, parts[0]);
-            case Semantics.ProbeKind.Uprobe:
-            case Semantics.ProbeKind.Uretprobe:
+            case ProbeKind.Uprobe:
+            case ProbeKind.Uretprobe:
             {
-                string bin = ResolveBinary(parts[0]);
+                string bin = parts[0]; // resolved by ProbeExpansion
                 string func = parts[^1];
                 var options = new UprobeOptions { Pid = _options.Pid ?? -1 };
-                bool ret = t.Kind == Semantics.ProbeKind.Uretprobe;
-                if (func.StartsWith("0x", StringComparison.Ordinal))
-                {
-                    ulong address = ulong.Parse(func.AsSpan(2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture);
-                    ulong offset = Executable.Open(bin).AddressToOffset(address);
-                    return ret ? Link.Uretprobe(program, bin, offset, options) : Link.Uprobe(program, bin, offset, options);
-                }
-                return ret ? Link.Uretprobe(program, bin, func, options) : Link.Uprobe(program, bin, func, options);
+                bool ret = t.Kind == ProbeKind.Uretprobe;
+                var (symbols, file) = Binary(bin);
+                // an address, or the function's in the binary's symbols and its debug file's (as bcc
+                // resolves it for bpftrace); else the kernel layer's own lookup, with its error
+                ulong? address = func.StartsWith("0x", StringComparison.Ordinal)
+                    ? ulong.Parse(func.AsSpan(2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture)
+                    : symbols?.AddressOf(func);
+                if (address is null)
+                    return ret ? Link.Uretprobe(program, bin, func, options) : Link.Uprobe(program, bin, func, options);
+                ulong offset = file.AddressToOffset(address.Value);
+                return ret ? Link.Uretprobe(program, bin, offset, options) : Link.Uprobe(program, bin, offset, options);
             }
-            case Semantics.ProbeKind.Interval:
-            case Semantics.ProbeKind.Profile:
+            case ProbeKind.Interval:
+            case ProbeKind.Profile:
             {
                 string unit = parts.Count == 2 ? parts[0] : "hz";
                 ulong n = ulong.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture);
                 var options = unit == "hz"
-                    ? new PerfEventOptions { SampleFrequency = n, Cpus = t.Kind == Semantics.ProbeKind.Interval ? [0] : null, Pid = -1 }
-                    : new PerfEventOptions { SamplePeriod = n * unit switch { "s" => 1_000_000_000UL, "ms" => 1_000_000UL, "us" => 1_000UL, _ => 1UL }, Cpus = t.Kind == Semantics.ProbeKind.Interval ? [0] : null };
+                    ? new PerfEventOptions { SampleFrequency = n, Cpus = t.Kind == ProbeKind.Interval ? [0] : null, Pid = -1 }
+                    : new PerfEventOptions { SamplePeriod = n * unit switch { "s" => 1_000_000_000UL, "ms" => 1_000_000UL, "us" => 1_000UL, _ => 1UL }, Cpus = t.Kind == ProbeKind.Interval ? [0] : null };
                 return Link.PerfEvent(program, options);
             }
-            case Semantics.ProbeKind.Software:
+            case ProbeKind.Software:
             {
                 var (config, period) = SoftwareEvent(parts[0]);
                 if (parts.Count == 2)
@@ -318,6 +259,25 @@ public sealed partial class TraceSession : IDisposable
             default:
                 throw new TraceRuntimeException($"Error attaching probe: '{t.FullName}': {t.Point.Provider} probes are not supported by this kernel");
         }
+    }
+
+    // A uprobe binary's symbols (null when unreadable) and program headers, read once for all its targets.
+    private (ElfSymbolTable? Symbols, Executable File) Binary(string path)
+    {
+        if (!_binaries.TryGetValue(path, out var binary))
+        {
+            ElfSymbolTable? symbols;
+            try
+            {
+                symbols = ElfSymbolTable.Load(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                symbols = null;
+            }
+            _binaries[path] = binary = (symbols, Executable.Open(path));
+        }
+        return binary;
     }
 
     /// <summary>bpftrace's software event names and default periods (src/probe_matcher / arch).</summary>
@@ -337,7 +297,7 @@ public sealed partial class TraceSession : IDisposable
         _ => throw new KeyNotFoundException($"unknown software event '{name}'"),
     };
 
-    private void RunSpecial(Semantics.ProbeKind kind)
+    private void RunSpecial(ProbeKind kind)
     {
         foreach (var (program, targets) in _programs)
         {
@@ -350,6 +310,18 @@ public sealed partial class TraceSession : IDisposable
     {
         var handler = new RecordHandler(this);
         _ring!.Consume(ref handler);
+    }
+
+    private static bool AslrEnabled()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/kernel/randomize_va_space").Trim() != "0";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
     }
 
     private static long MonotonicNs() => (long)(Stopwatch.GetTimestamp() * (1_000_000_000.0 / Stopwatch.Frequency));

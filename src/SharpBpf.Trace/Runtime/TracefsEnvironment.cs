@@ -1,3 +1,4 @@
+using SharpBpf.Linux;
 using SharpBpf.Trace.Probes;
 using SharpBpf.Trace.Semantics;
 
@@ -26,14 +27,17 @@ public sealed class TracefsEnvironment : ITraceEnvironment
     /// <inheritdoc/>
     public IReadOnlyList<string> Positional { get; }
 
+    /// <summary>The -p process: a uprobe on the binary <c>*</c> expands over its mapped files only.</summary>
+    public int? Pid { get; init; }
+
     private string EventsRoot => _root ??= Directory.Exists("/sys/kernel/tracing/events") || !Directory.Exists("/sys/kernel/debug/tracing/events")
         ? "/sys/kernel/tracing/events" : "/sys/kernel/debug/tracing/events";
 
-    /// <summary>The tracepoints (category, name) matching a pattern with <c>*</c> and <c>?</c> wildcards, sorted.</summary>
+    /// <summary>The tracepoints (category, name) matching patterns with <c>*</c> wildcards (<see cref="Wildcard"/>), sorted.</summary>
     public List<(string Category, string Name)> ExpandTracepoints(string category, string name)
     {
         var found = new List<(string, string)>();
-        if (!HasWildcard(category) && !HasWildcard(name))
+        if (!Wildcard.HasWildcard(category) && !Wildcard.HasWildcard(name))
         {
             if (File.Exists(Path.Combine(EventsRoot, category, name, "format")))
                 found.Add((category, name));
@@ -57,9 +61,6 @@ public sealed class TracefsEnvironment : ITraceEnvironment
         return found;
     }
 
-    /// <summary>True when a probe part holds a wildcard.</summary>
-    public static bool HasWildcard(string s) => Wildcard.HasWildcard(s);
-
     /// <inheritdoc/>
     public IReadOnlyList<TracepointField>? TracepointFields(string category, string name)
     {
@@ -72,7 +73,7 @@ public sealed class TracefsEnvironment : ITraceEnvironment
         {
             try
             {
-                fields = TracepointFormat.Parse(matches[0].Category, matches[0].Name, File.ReadAllText(Path.Combine(EventsRoot, matches[0].Category, matches[0].Name, "format"))).Fields.Where(f => !f.IsCommon).ToList();
+                fields = TracepointFormat.Parse(matches[0].Category, matches[0].Name, KernelFiles.ReadAllText(Path.Combine(EventsRoot, matches[0].Category, matches[0].Name, "format"))).Fields.Where(f => !f.IsCommon).ToList();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

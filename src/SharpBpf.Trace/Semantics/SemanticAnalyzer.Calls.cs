@@ -1,3 +1,4 @@
+using SharpBpf.Trace.Probes;
 using SharpBpf.Trace.Syntax;
 
 namespace SharpBpf.Trace.Semantics;
@@ -46,14 +47,14 @@ public sealed partial class SemanticAnalyzer
             case "retval":
                 if (_kind is not (ProbeKind.Uretprobe))
                 {
-                    Error($"The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes ({ProbeTypeName(_kind)} used here)", b.Span);
+                    Error($"The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes ({ProbeTypes.NameOf(_kind)} used here)", b.Span);
                     return TraceType.None;
                 }
                 return TraceType.Int64;
             case "args":
                 if (_kind != ProbeKind.Tracepoint)
                 {
-                    Error($"The args builtin can only be used with tracepoint/kfunc/uprobeprobes ({ProbeTypeName(_kind)} used here)", b.Span);
+                    Error($"The args builtin can only be used with tracepoint/kfunc/uprobeprobes ({ProbeTypes.NameOf(_kind)} used here)", b.Span);
                     return TraceType.None;
                 }
                 return TraceType.Pointer(null, context: true);
@@ -71,7 +72,7 @@ public sealed partial class SemanticAnalyzer
                 }
                 return TraceType.UInt64;
             }
-            Error($"The {n} builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes ({ProbeTypeName(_kind)} used here)", b.Span);
+            Error($"The {n} builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes ({ProbeTypes.NameOf(_kind)} used here)", b.Span);
             return TraceType.None;
         }
         if (n.StartsWith("sarg", StringComparison.Ordinal))
@@ -394,11 +395,12 @@ public sealed partial class SemanticAnalyzer
     /// uaddr()'s symbol: a non-function symbol of the uprobe's binary (bpftrace 0.17 resolves every symbol
     /// type but STT_FUNC), or null.
     /// </summary>
-    internal static Probes.ElfSymbolTable.Symbol? UserDataSymbol(string binary, string name)
+    internal static ElfSymbolTable.Symbol? UserDataSymbol(string binary, string name)
     {
         try
         {
-            foreach (var s in Probes.ElfSymbolTable.Load(Runtime.TraceSession.ResolveBinary(binary)).Symbols)
+            // the binary as the attach point parser resolved it (bpftrace's ap.target)
+            foreach (var s in ElfSymbolTable.Load(UprobeTargets.Resolve(binary).Binary).Symbols)
             {
                 if (!s.IsFunction && s.Name == name)
                     return s;

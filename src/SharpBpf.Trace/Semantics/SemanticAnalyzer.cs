@@ -1,3 +1,4 @@
+using SharpBpf.Trace.Probes;
 using SharpBpf.Trace.Syntax;
 
 namespace SharpBpf.Trace.Semantics;
@@ -66,19 +67,7 @@ public sealed partial class SemanticAnalyzer
     }
 
     /// <summary>The probe kind of an attach point's provider.</summary>
-    public static ProbeKind KindOf(AttachPoint ap) => ap.Provider switch
-    {
-        "BEGIN" => ProbeKind.Begin,
-        "END" => ProbeKind.End,
-        "tracepoint" => ProbeKind.Tracepoint,
-        "rawtracepoint" => ProbeKind.RawTracepoint,
-        "uprobe" => ProbeKind.Uprobe,
-        "uretprobe" => ProbeKind.Uretprobe,
-        "interval" => ProbeKind.Interval,
-        "profile" => ProbeKind.Profile,
-        "software" => ProbeKind.Software,
-        _ => ProbeKind.Unsupported,
-    };
+    public static ProbeKind KindOf(AttachPoint ap) => ProbeTypes.KindOf(ap.Provider);
 
     private List<IReadOnlyDictionary<string, TraceType>> Run()
     {
@@ -105,12 +94,6 @@ public sealed partial class SemanticAnalyzer
             _diagnostics.Add(new TraceDiagnostic(message, span));
     }
 
-    private static string ProbeTypeName(ProbeKind k) => k switch
-    {
-        ProbeKind.Begin or ProbeKind.End => "special",
-        _ => k.ToString().ToLowerInvariant(),
-    };
-
     private void CheckAttachPoint(AttachPoint ap)
     {
         var kind = KindOf(ap);
@@ -125,7 +108,7 @@ public sealed partial class SemanticAnalyzer
                 if (ap.Parts.Count != 2)
                     Error("tracepoint probe type requires 2 arguments", ap.Span);
                 else if (_env.TracepointFields(ap.Parts[0], ap.Parts[1]) is null)
-                    Error($"tracepoint not found: {ap.Parts[0]}:{ap.Parts[1]}", ap.Span);
+                    Error($"{(ap.Parts.Any(Wildcard.HasWildcard) ? "tracepoints" : "tracepoint")} not found: {ap.Parts[0]}:{ap.Parts[1]}", ap.Span);
                 break;
             case ProbeKind.RawTracepoint:
                 if (ap.Parts.Count != 1)
@@ -149,11 +132,11 @@ public sealed partial class SemanticAnalyzer
                 if (ap.Parts.Count is not (1 or 2))
                     Error("software probe type requires 1 or 2 arguments", ap.Span);
                 break;
+            case ProbeKind.Invalid:
+                Error($"Invalid probe type: {ap.Provider}", ap.Span);
+                break;
             default:
-                if (ap.Provider is "kprobe" or "kretprobe" or "kfunc" or "kretfunc" or "usdt" or "hardware" or "watchpoint" or "asyncwatchpoint")
-                    Error($"{ap.Provider} probes are not supported by SharpBpf on this kernel (no kprobe_events in tracefs and no fentry support); use a tracepoint or rawtracepoint instead", ap.Span);
-                else
-                    Error($"Invalid probe type: {ap.Provider}", ap.Span);
+                Error($"{ap.Provider} probes are not supported by SharpBpf on this kernel (no kprobe_events in tracefs and no fentry support); use a tracepoint or rawtracepoint instead", ap.Span);
                 break;
         }
     }

@@ -103,8 +103,11 @@ public sealed class TraceType : IEquatable<TraceType>
     public static TraceType Of(TypeKind kind) => kind switch
     {
         TypeKind.Count or TypeKind.Sum or TypeKind.Min or TypeKind.Max or TypeKind.Hist or TypeKind.Kstack or TypeKind.Ustack
-            or TypeKind.Ksym or TypeKind.Usym or TypeKind.Username or TypeKind.Probe => new(kind, 8, kind is TypeKind.Sum or TypeKind.Min or TypeKind.Max),
+            or TypeKind.Ksym or TypeKind.Username or TypeKind.Probe => new(kind, 8, kind is TypeKind.Sum or TypeKind.Min or TypeKind.Max),
         TypeKind.Avg or TypeKind.Stats => new(kind, 16, true),
+        // the address, then the pid of the process it belongs to (bpftrace's usym is 16 bytes too):
+        // symbols are looked up in that process's mappings when printed
+        TypeKind.Usym => new(kind, 16),
         _ => new(kind, 0),
     };
 
@@ -114,8 +117,12 @@ public sealed class TraceType : IEquatable<TraceType>
     /// <summary>ntop()'s value: an 8-byte address family, then 16 bytes of address (network order).</summary>
     public static TraceType Inet() => new(TypeKind.Inet, 24);
 
-    /// <summary>strftime(<paramref name="format"/>, nsecs): 8 bytes of nanoseconds since boot.</summary>
-    public static TraceType Strftime(string format) => new(TypeKind.Strftime, 8) { Format = format };
+    /// <summary>
+    /// strftime(<paramref name="format"/>, nsecs): 8 bytes of nanoseconds since boot, then 8 of the
+    /// format's index in the plan (<see cref="Planning.ResourcePlan.StrftimeFormats"/>), so values of one
+    /// map or variable written with different formats each print with their own.
+    /// </summary>
+    public static TraceType Strftime(string format) => new(TypeKind.Strftime, 16) { Format = format };
 
     /// <summary>macaddr()'s value: 6 bytes.</summary>
     public static TraceType MacAddress() => new(TypeKind.MacAddress, 6);

@@ -84,27 +84,7 @@ public sealed class Parser
     private static AttachPoint MakeAttachPoint(Token t)
     {
         var parts = SplitParts(t.Text);
-        string provider = parts[0];
-        provider = provider switch
-        {
-            "t" => "tracepoint",
-            "rawtracepoint" or "rt" => "rawtracepoint",
-            "u" => "uprobe",
-            "ur" => "uretprobe",
-            "k" => "kprobe",
-            "kr" => "kretprobe",
-            "f" => "kfunc",
-            "fr" => "kretfunc",
-            "fentry" => "kfunc",
-            "fexit" => "kretfunc",
-            "p" => "profile",
-            "i" => "interval",
-            "s" => "software",
-            "h" => "hardware",
-            "U" => "usdt",
-            "w" => "watchpoint",
-            _ => provider,
-        };
+        string provider = Probes.ProbeTypes.CanonicalProvider(parts[0]);
         return new AttachPoint { Raw = t.Text, Provider = provider, Parts = parts.GetRange(1, parts.Count - 1), Span = t.Span };
     }
 

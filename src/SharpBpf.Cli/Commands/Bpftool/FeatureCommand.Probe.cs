@@ -75,7 +75,7 @@ internal static partial class FeatureCommand
         if (!json && report.ConfigProblem is { } problem)
             Console.Error.WriteLine($"skipping kernel config, {problem}");
         var format = json ? FeatureOutputFormat.Json : prefix is not null ? FeatureOutputFormat.Macros : FeatureOutputFormat.Plain;
-        using (var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { NewLine = "\n" })
+        using (var stdout = new StreamWriter(StandardOutput.Open(), new UTF8Encoding(false), 1 << 16) { NewLine = "\n" })
             FeatureReportPrinter.Print(report, stdout, format, GlobalOptions.WantsPretty(parse), prefix ?? "");
         if (parse.GetValue(GlobalOptions.Debug))
             Explain(report);

@@ -16,10 +16,10 @@ internal static partial class LinkCommand
         var showArgs = new Argument<string[]>("LINK") { Description = "id ID | pinned FILE", Arity = ArgumentArity.ZeroOrMore };
         var show = new Command("show", "Show links in the kernel: link show [LINK] (bpftool link show).") { showArgs };
         show.Aliases.Add("list");
-        show.SetAction(p => Show(p, new BpftoolArgs(p.GetValue(showArgs)!, "link show")));
+        show.SetAction(p => Show(BpftoolGlobals.From(p), p.GetValue(showArgs)!));
         link.Subcommands.Add(show);
         // bpftool's cmd_select: "link" alone is "link show".
-        link.SetAction(p => Show(p, new BpftoolArgs([], "link show")));
+        link.SetAction(p => Show(BpftoolGlobals.From(p), []));
 
         var pinArgs = new Argument<string[]>("ARGS") { Description = "LINK FILE", Arity = ArgumentArity.ZeroOrMore };
         var pin = new Command("pin", "Pin a link on a bpffs: link pin LINK FILE (bpftool link pin).") { pinArgs };
@@ -64,13 +64,14 @@ internal static partial class LinkCommand
     {
         var show = new Command("show", "Show programs attached to perf events and raw tracepoints, by process and fd (bpftool perf show).");
         show.Aliases.Add("list");
-        show.SetAction(ShowPerf);
+        show.SetAction(p => ShowPerf(BpftoolGlobals.From(p)));
         perf.Subcommands.Add(show);
         // "perf" alone is "perf show", as in bpftool.
-        perf.SetAction(ShowPerf);
+        perf.SetAction(p => ShowPerf(BpftoolGlobals.From(p)));
     }
 
-    private static int ShowPerf(ParseResult p)
+    /// <summary>perf show|list.</summary>
+    internal static int ShowPerf(BpftoolGlobals g)
     {
         try
         {
@@ -80,7 +81,7 @@ internal static partial class LinkCommand
         {
             throw new CliError($"perf_query_support: {MapElementPrinter.StrError(e.Errno)} (non root or kernel doesn't support TASK_FD_QUERY)");
         }
-        using var output = BpftoolOutput.Open(p);
+        using var output = BpftoolOutput.Open(g);
         output.Json?.StartArray();
         foreach (var found in TaskFdQuery.All())
         {
@@ -93,9 +94,11 @@ internal static partial class LinkCommand
         return 0;
     }
 
-    private static int Show(ParseResult p, BpftoolArgs a)
+    /// <summary>link show|list [LINK].</summary>
+    internal static int Show(BpftoolGlobals g, IReadOnlyList<string> words)
     {
-        var pins = p.GetValue(GlobalOptions.BpfFs) ? PinnedObjects.Find(PinnedObjectKind.Link) : null;
+        var a = new BpftoolArgs(words, "link show");
+        var pins = g.BpfFs ? PinnedObjects.Find(PinnedObjectKind.Link) : null;
         KernelSymbols? symbols = null;
         if (!a.AtEnd)
         {
@@ -103,23 +106,14 @@ internal static partial class LinkCommand
             if (!a.AtEnd)
                 throw a.Unexpected();
             var entry = Read(one);
-            using var single = BpftoolOutput.Open(p);
+            using var single = BpftoolOutput.Open(g);
             Write(single, entry, pins, ref symbols);
             return 0;
         }
-        using var output = BpftoolOutput.Open(p);
+        using var output = BpftoolOutput.Open(g);
         output.Json?.StartArray();
-        foreach (uint id in KernelObjectIds.Links())
+        foreach (var link in KernelObjectIds.OpenLinks())
         {
-            KernelLink link;
-            try
-            {
-                link = KernelLink.FromId(id);
-            }
-            catch (BpfException e) when (e.Errno == Errno.ENOENT)
-            {
-                continue; // gone since the id was listed
-            }
             using (link)
                 Write(output, Read(link), pins, ref symbols);
         }

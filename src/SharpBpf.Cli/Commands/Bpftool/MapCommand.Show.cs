@@ -13,72 +13,41 @@ internal static partial class MapCommand
         var args = new Argument<string[]>("MAP") { Description = "id ID | name NAME | pinned FILE", Arity = ArgumentArity.ZeroOrMore };
         var show = new Command("show", "Show maps in the kernel: map show [MAP] (bpftool map show).") { args };
         show.Aliases.Add("list");
-        show.SetAction(p =>
-        {
-            var a = new BpftoolArgs(p.GetValue(args)!, "map show");
-            var pins = p.GetValue(GlobalOptions.BpfFs) ? PinnedObjects.Find(PinnedObjectKind.Map) : null;
-            using var output = BpftoolOutput.Open(p);
-            if (!a.AtEnd)
-            {
-                var maps = OpenMaps(a, "map show");
-                try
-                {
-                    if (!a.AtEnd)
-                        throw a.Unexpected();
-                    if (output.Json is { } j && maps.Count > 1)
-                        j.StartArray();
-                    foreach (var m in maps)
-                        Show(output, MapShowEntry.Read(m), pins);
-                    if (output.Json is { } j2 && maps.Count > 1)
-                        j2.EndArray();
-                }
-                finally
-                {
-                    ProgCommand.Dispose(maps);
-                }
-                return 0;
-            }
-            output.Json?.StartArray();
-            foreach (uint id in KernelObjectIds.Maps())
-            {
-                KernelMap m;
-                try
-                {
-                    m = KernelMap.FromId(id);
-                }
-                catch (BpfException e) when (e.Errno == Errno.ENOENT)
-                {
-                    continue;
-                }
-                using (m)
-                    Show(output, MapShowEntry.Read(m), pins);
-            }
-            output.Json?.EndArray();
-            return 0;
-        });
+        show.SetAction(p => Show(BpftoolGlobals.From(p), p.GetValue(args)!));
         map.Subcommands.Add(show);
 
         var dumpArgs = new Argument<string[]>("MAP") { Description = "id ID | name NAME | pinned FILE", Arity = ArgumentArity.OneOrMore };
         var dump = new Command("dump", "Dump every element of a map: map dump MAP (bpftool map dump).") { dumpArgs };
-        dump.SetAction(p =>
-        {
-            var a = new BpftoolArgs(p.GetValue(dumpArgs)!, "map dump");
-            var maps = OpenMaps(a, "map dump");
-            try
-            {
-                if (!a.AtEnd)
-                    throw a.Unexpected();
-                using var output = BpftoolOutput.Open(p);
-                if (!MapDump.Dump(maps, output.Text, output.Json))
-                    return 1;
-            }
-            finally
-            {
-                ProgCommand.Dispose(maps);
-            }
-            return 0;
-        });
+        dump.SetAction(p => Dump(BpftoolGlobals.From(p), p.GetValue(dumpArgs)!));
         map.Subcommands.Add(dump);
+    }
+
+    /// <summary>map show|list [MAP].</summary>
+    internal static int Show(BpftoolGlobals g, IReadOnlyList<string> words)
+    {
+        var pins = g.BpfFs ? PinnedObjects.Find(PinnedObjectKind.Map) : null;
+        return ProgCommand.ShowObjects(g, new BpftoolArgs(words, "map show"), a => OpenMaps(a, "map show"), KernelObjectIds.OpenMaps,
+            (output, map) => Show(output, MapShowEntry.Read(map), pins));
+    }
+
+    /// <summary>map dump MAP.</summary>
+    internal static int Dump(BpftoolGlobals g, IReadOnlyList<string> words)
+    {
+        var a = new BpftoolArgs(words, "map dump");
+        var maps = OpenMaps(a, "map dump");
+        try
+        {
+            if (!a.AtEnd)
+                throw a.Unexpected();
+            using var output = BpftoolOutput.Open(g);
+            if (!MapDump.Dump(maps, output.Text, output.Json))
+                return 1;
+        }
+        finally
+        {
+            ProgCommand.Dispose(maps);
+        }
+        return 0;
     }
 
     private static void Show(BpftoolOutput output, MapShowEntry entry, IReadOnlyDictionary<uint, List<string>>? pins)
@@ -116,17 +85,8 @@ internal static partial class MapCommand
             if (Encoding.UTF8.GetByteCount(name) > 15) // BPF_OBJ_NAME_LEN - 1
                 throw new CliError($"{command}: can't parse name", 2);
             var found = new List<KernelMap>();
-            foreach (uint id in KernelObjectIds.Maps())
+            foreach (var m in KernelObjectIds.OpenMaps())
             {
-                KernelMap m;
-                try
-                {
-                    m = KernelMap.FromId(id);
-                }
-                catch (BpfException e) when (e.Errno == Errno.ENOENT)
-                {
-                    continue;
-                }
                 if (m.Name == name)
                     found.Add(m);
                 else

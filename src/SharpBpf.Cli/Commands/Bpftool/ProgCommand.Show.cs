@@ -14,50 +14,53 @@ internal static partial class ProgCommand
         var args = new Argument<string[]>("PROG") { Description = "id ID | tag TAG | name NAME | pinned FILE", Arity = ArgumentArity.ZeroOrMore };
         var show = new Command("show", "Show programs in the kernel: prog show [PROG] (bpftool prog show).") { args };
         show.Aliases.Add("list");
-        show.SetAction(p =>
-        {
-            var a = new BpftoolArgs(p.GetValue(args)!, "prog show");
-            var pins = p.GetValue(GlobalOptions.BpfFs) ? PinnedObjects.Find(PinnedObjectKind.Program) : null;
-            using var output = BpftoolOutput.Open(p);
-            if (!a.AtEnd)
-            {
-                var programs = OpenPrograms(a, "prog show");
-                try
-                {
-                    if (!a.AtEnd)
-                        throw a.Unexpected();
-                    if (output.Json is { } j && programs.Count > 1)
-                        j.StartArray();
-                    foreach (var program in programs)
-                        Show(output, ProgramShowEntry.Read(program), pins);
-                    if (output.Json is { } j2 && programs.Count > 1)
-                        j2.EndArray();
-                }
-                finally
-                {
-                    Dispose(programs);
-                }
-                return 0;
-            }
-            output.Json?.StartArray();
-            foreach (uint id in KernelObjectIds.Programs())
-            {
-                KernelProgram program;
-                try
-                {
-                    program = KernelProgram.FromId(id);
-                }
-                catch (BpfException e) when (e.Errno == Errno.ENOENT)
-                {
-                    continue; // unloaded since the id was listed
-                }
-                using (program)
-                    Show(output, ProgramShowEntry.Read(program), pins);
-            }
-            output.Json?.EndArray();
-            return 0;
-        });
+        show.SetAction(p => Show(BpftoolGlobals.From(p), p.GetValue(args)!));
         prog.Subcommands.Add(show);
+    }
+
+    /// <summary>prog show|list [PROG].</summary>
+    internal static int Show(BpftoolGlobals g, IReadOnlyList<string> words)
+    {
+        var pins = g.BpfFs ? PinnedObjects.Find(PinnedObjectKind.Program) : null;
+        return ShowObjects(g, new BpftoolArgs(words, "prog show"), a => OpenPrograms(a, "prog show"), KernelObjectIds.OpenPrograms,
+            (output, program) => Show(output, ProgramShowEntry.Read(program), pins));
+    }
+
+    /// <summary>
+    /// bpftool's do_show for programs and maps: the objects the arguments select (a JSON array when more than
+    /// one), or every object of the kind in the kernel.
+    /// </summary>
+    internal static int ShowObjects<T>(BpftoolGlobals g, BpftoolArgs a, Func<BpftoolArgs, List<T>> select, Func<IEnumerable<T>> all, Action<BpftoolOutput, T> show)
+        where T : class, IDisposable
+    {
+        using var output = BpftoolOutput.Open(g);
+        if (!a.AtEnd)
+        {
+            var selected = select(a);
+            try
+            {
+                if (!a.AtEnd)
+                    throw a.Unexpected();
+                var array = selected.Count > 1 ? output.Json : null;
+                array?.StartArray();
+                foreach (var o in selected)
+                    show(output, o);
+                array?.EndArray();
+            }
+            finally
+            {
+                Dispose(selected);
+            }
+            return 0;
+        }
+        output.Json?.StartArray();
+        foreach (var o in all())
+        {
+            using (o)
+                show(output, o);
+        }
+        output.Json?.EndArray();
+        return 0;
     }
 
     private static void Show(BpftoolOutput output, ProgramShowEntry entry, IReadOnlyDictionary<uint, List<string>>? pins)
@@ -95,17 +98,8 @@ internal static partial class ProgCommand
             if (!byTag && Encoding.UTF8.GetByteCount(wanted) > 127) // MAX_PROG_FULL_NAME - 1
                 throw new CliError($"{command}: can't parse name", 2);
             var found = new List<KernelProgram>();
-            foreach (uint id in KernelObjectIds.Programs())
+            foreach (var program in KernelObjectIds.OpenPrograms())
             {
-                KernelProgram program;
-                try
-                {
-                    program = KernelProgram.FromId(id);
-                }
-                catch (BpfException e) when (e.Errno == Errno.ENOENT)
-                {
-                    continue;
-                }
                 var info = program.GetInfo();
                 bool match = byTag
                     ? string.Equals(info.Tag, wanted, StringComparison.OrdinalIgnoreCase)
@@ -178,10 +172,12 @@ internal sealed class BpftoolOutput : IDisposable
 
     public BpftoolJsonWriter? Json { get; }
 
-    public static BpftoolOutput Open(ParseResult p)
+    public static BpftoolOutput Open(ParseResult p) => Open(BpftoolGlobals.From(p));
+
+    public static BpftoolOutput Open(BpftoolGlobals g)
     {
-        var text = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false, NewLine = "\n" };
-        return new BpftoolOutput(text, GlobalOptions.WantsJson(p) ? new BpftoolJsonWriter(text, GlobalOptions.WantsPretty(p)) : null);
+        var text = new StreamWriter(StandardOutput.Open(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false, NewLine = "\n" };
+        return new BpftoolOutput(text, g.Json ? new BpftoolJsonWriter(text, g.Pretty) : null);
     }
 
     public void Dispose()

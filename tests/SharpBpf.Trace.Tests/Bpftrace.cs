@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text;
+using Xunit;
+
+namespace SharpBpf.Trace.Tests;
+
+/// <summary>
+/// The real bpftrace (0.17, Debian's), run beside ours so a test compares with what it prints now
+/// rather than with a capture. Its stderr loses the RLIMIT_MEMLOCK complaint 0.17 prints on kernels
+/// that account BPF memory to cgroups (it says nothing about the script).
+/// </summary>
+internal static class Bpftrace
+{
+    public const string Path = "/usr/bin/bpftrace";
+
+    /// <summary>Skips unless bpftrace is installed and this process is root.</summary>
+    public static void Require()
+    {
+        if (!File.Exists(Path))
+            Assert.Skip("bpftrace is not installed (apt-get install bpftrace)");
+        if (!Environment.IsPrivilegedProcess)
+            Assert.Skip("bpftrace needs root");
+    }
+
+    /// <summary>Runs bpftrace to its end; returns its exit code, stdout and stderr.</summary>
+    public static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        Require();
+        using var p = Start(args);
+        var stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        string stdout = p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(120_000))
+        {
+            p.Kill();
+            throw new TimeoutException("bpftrace " + string.Join(' ', args) + " did not end in 120 s");
+        }
+        return (p.ExitCode, stdout, WithoutMemlockComplaint(stderr.Result));
+    }
+
+    /// <summary>
+    /// Runs a script that waits for something to trace: <paramref name="trigger"/> runs once bpftrace has
+    /// printed the line <paramref name="ready"/> (print it from BEGIN, which runs once every probe is
+    /// attached; "Attaching N probes..." comes before), and the script must end by itself (exit()).
+    /// </summary>
+    public static string RunTriggered(string script, string ready, Action trigger)
+    {
+        Require();
+        using var p = Start("-e", script);
+        var stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stdout = new StringBuilder();
+        while (p.StandardOutput.ReadLine() is { } line)
+        {
+            stdout.Append(line).Append('\n');
+            if (line == ready)
+            {
+                trigger();
+                break;
+            }
+        }
+        stdout.Append(p.StandardOutput.ReadToEnd());
+        if (!p.WaitForExit(60_000))
+        {
+            p.Kill();
+            throw new TimeoutException("bpftrace -e '" + script + "' did not end in 60 s");
+        }
+        Assert.True(p.ExitCode == 0, WithoutMemlockComplaint(stderr.Result));
+        return stdout.ToString();
+    }
+
+    private static Process Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo(Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        return Process.Start(psi)!;
+    }
+
+    private static string WithoutMemlockComplaint(string stderr) =>
+        string.Concat(stderr.Split('\n').Where(l => !l.Contains("RLIMIT_MEMLOCK", StringComparison.Ordinal)).Select(l => l + "\n"))[..^1];
+}
