@@ -41,15 +41,15 @@ internal static class TraceTestKit
     /// What <c>sharpbpf trace -e SOURCE [-c COMMAND]</c> prints: its exit code, stdout, and stderr
     /// (compile errors and warnings as bpftrace words them); <paramref name="trigger"/> runs once the
     /// output has the line <paramref name="ready"/> (printed by BEGIN, after attaching), the session
-    /// running on another thread meanwhile.
+    /// running on another thread meanwhile; <paramref name="allowUnsafe"/> is <c>--unsafe</c>.
     /// </summary>
-    public static (int Exit, string Out, string Err) RunLikeCli(string source, string? command = null, string? ready = null, Action? trigger = null)
+    public static (int Exit, string Out, string Err) RunLikeCli(string source, string? command = null, string? ready = null, Action? trigger = null, bool allowUnsafe = false)
     {
         RequireKernel();
         CompiledScript script;
         try
         {
-            script = TraceCompiler.Compile(source, new TracefsEnvironment([]));
+            script = TraceCompiler.Compile(source, new TracefsEnvironment([]) { Unsafe = allowUnsafe });
         }
         catch (TraceCompileException e)
         {

@@ -221,7 +221,7 @@ public sealed partial class CodeGenerator
             case "|": _e.AluReg(Opcodes.Or, 0, 1); return;
             case "^": _e.AluReg(Opcodes.Xor, 0, 1); return;
             case "<<": _e.AluReg(Opcodes.Lsh, 0, 1); return;
-            case ">>": _e.AluReg(signed ? Opcodes.Arsh : Opcodes.Rsh, 0, 1); return;
+            case ">>": _e.AluReg(Opcodes.Rsh, 0, 1); return; // bpftrace 0.17 emits LShr whatever the sign
         }
         byte jump = b.Op switch
         {

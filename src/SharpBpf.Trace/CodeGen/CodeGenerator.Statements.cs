@@ -260,11 +260,12 @@ public sealed partial class CodeGenerator
         {
             case "printf":
             case "cat":
+            case "system":
             {
                 int index = _plan.IndexOf(c);
                 var layout = _plan.Formats[index];
                 int rec = Alloc(layout.Size);
-                _e.StoreImm(8, Fp, rec, (int)(c.Name == "printf" ? EventKind.Printf : EventKind.Cat));
+                _e.StoreImm(8, Fp, rec, (int)(c.Name switch { "printf" => EventKind.Printf, "cat" => EventKind.Cat, _ => EventKind.System }));
                 _e.StoreImm(8, Fp, rec + 8, index);
                 for (int i = 0; i < layout.ArgTypes.Count; i++)
                     Into(layout.ArgTypes[i], c.Arguments[i + 1], rec + layout.Offsets[i]);

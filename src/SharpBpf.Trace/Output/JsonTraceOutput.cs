@@ -86,6 +86,9 @@ public sealed class JsonTraceOutput : TraceOutput
     public override void Cat(string text) => Message("cat", text);
 
     /// <inheritdoc/>
+    public override void Syscall(string text) => Message("syscall", text);
+
+    /// <inheritdoc/>
     public override void System(string text) => Message("syscall", text);
 
     /// <inheritdoc/>

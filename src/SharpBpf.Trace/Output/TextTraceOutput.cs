@@ -75,6 +75,9 @@ public sealed class TextTraceOutput : TraceOutput
     public override void Cat(string text) => Writer.Write(text);
 
     /// <inheritdoc/>
+    public override void Syscall(string text) => Writer.Write(text);
+
+    /// <inheritdoc/>
     public override void System(string text) => Writer.Write(text);
 
     /// <inheritdoc/>

@@ -63,6 +63,9 @@ public abstract class TraceOutput
     public abstract void Cat(string text);
 
     /// <summary>system()'s command output.</summary>
+    public abstract void Syscall(string text);
+
+    /// <summary>system()'s command output.</summary>
     public abstract void System(string text);
 
     /// <summary>"Attaching N probes..." before the first event.</summary>

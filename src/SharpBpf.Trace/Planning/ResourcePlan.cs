@@ -34,9 +34,11 @@ public enum EventKind
     Cat = 8,
     /// <summary>join(argv[, delim]): payload delimiter index, then <see cref="ResourcePlan.JoinArgs"/> strings of <see cref="ResourcePlan.JoinArgSize"/> bytes.</summary>
     Join = 9,
+    /// <summary>system(fmt, ...): as printf; the text is a command for /bin/sh.</summary>
+    System = 10,
 }
 
-/// <summary>A printf/cat format with its arguments' types and where each lies in the record.</summary>
+/// <summary>A printf/cat/system format with its arguments' types and where each lies in the record.</summary>
 public sealed record FormatPlan(string Format, IReadOnlyList<TraceType> ArgTypes, IReadOnlyList<int> Offsets, int Size);
 
 /// <summary>
@@ -224,7 +226,7 @@ public sealed class ResourcePlan
                         UsesStacks = true;
                     foreach (var a in c.Arguments)
                         Expr(a);
-                    if (c.Name is "printf" or "cat")
+                    if (c.Name is "printf" or "cat" or "system")
                     {
                         var types = new List<TraceType>();
                         for (int i = 1; i < c.Arguments.Count; i++)

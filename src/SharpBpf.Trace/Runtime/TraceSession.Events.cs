@@ -24,6 +24,7 @@ public sealed partial class TraceSession
                 break;
             case EventKind.Printf:
             case EventKind.Cat:
+            case EventKind.System:
             {
                 var layout = plan.Formats[(int)index];
                 if (!_formatters.TryGetValue((int)index, out var f))
@@ -34,8 +35,10 @@ public sealed partial class TraceSession
                 string text = f.Render(args);
                 if (kind == EventKind.Printf)
                     _output.Printf(text);
-                else
+                else if (kind == EventKind.Cat)
                     _output.Cat(ReadFile(text));
+                else
+                    _output.Syscall(RunShell(text));
                 break;
             }
             case EventKind.Time:
@@ -72,6 +75,29 @@ public sealed partial class TraceSession
                 break;
         }
         _output.Writer.Flush();
+    }
+
+    /// <summary>
+    /// system(): the command's standard output, as bpftrace's exec_system reads it through popen(cmd, "r")
+    /// (so /bin/sh -c, stderr inherited), printed once the command has ended.
+    /// </summary>
+    private string RunShell(string command)
+    {
+        _output.Writer.Flush();
+        var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(command);
+        try
+        {
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            string text = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            return text;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "";
+        }
     }
 
     private static string ReadFile(string path)

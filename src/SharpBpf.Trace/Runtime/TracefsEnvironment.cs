@@ -27,6 +27,9 @@ public sealed class TracefsEnvironment : ITraceEnvironment
     /// <inheritdoc/>
     public IReadOnlyList<string> Positional { get; }
 
+    /// <inheritdoc/>
+    public bool Unsafe { get; init; }
+
     /// <summary>The -p process: a uprobe on the binary <c>*</c> expands over its mapped files only.</summary>
     public int? Pid { get; init; }
 

@@ -14,10 +14,24 @@ public static class FormatSpecifiers
             i++;
             if (i < format.Length && format[i] == '%')
                 continue;
-            while (i < format.Length && "-+ #0123456789.*hlLjzt".Contains(format[i], StringComparison.Ordinal))
+            // bpftrace 0.17's token: '-'? width? ('.' precision)? length? letter; anything else ("%+d", "%#x")
+            // is not an argument's place
+            if (i < format.Length && format[i] == '-')
                 i++;
-            if (i < format.Length)
+            while (i < format.Length && char.IsAsciiDigit(format[i]))
+                i++;
+            if (i + 1 < format.Length && format[i] == '.' && char.IsAsciiDigit(format[i + 1]))
+            {
+                i++;
+                while (i < format.Length && char.IsAsciiDigit(format[i]))
+                    i++;
+            }
+            while (i < format.Length && "hlLjzt".Contains(format[i], StringComparison.Ordinal))
+                i++;
+            if (i < format.Length && char.IsAsciiLetter(format[i]))
                 list.Add(format[i]);
+            else
+                i--;
         }
         return list;
     }

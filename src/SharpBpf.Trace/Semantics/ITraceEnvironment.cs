@@ -13,4 +13,7 @@ public interface ITraceEnvironment
 
     /// <summary>The positional parameters <c>$1</c>, <c>$2</c>, ...</summary>
     IReadOnlyList<string> Positional { get; }
+
+    /// <summary>bpftrace's <c>--unsafe</c>: system() and signal() are allowed.</summary>
+    bool Unsafe => false;
 }

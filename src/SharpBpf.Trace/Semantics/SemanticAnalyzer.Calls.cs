@@ -87,6 +87,11 @@ public sealed partial class SemanticAnalyzer
     private TraceType CallType(Call c)
     {
         var args = c.Arguments;
+        bool direct = ReferenceEquals(_directCall, c), toMap = _directToMap;
+        _directCall = null;
+        // bpftrace checks unsafe-ness first, "the most pertinent issue" (semantic_analyser.cpp, visit(Call))
+        if (c.Name is "system" or "signal" && !_env.Unsafe)
+            Error($"{c.Name}() is an unsafe function being used in safe mode", c.Span);
         var types = new TraceType[args.Count];
         for (int i = 0; i < args.Count; i++)
         {
@@ -101,7 +106,35 @@ public sealed partial class SemanticAnalyzer
             }
             if (c.Name == "offsetof")
                 continue; // a type and a field name, not values
+            if (c.Name == "sizeof" && args[i] is Builtin { Name: var typeName } typeArg && SizeofType(typeName) is { } sized)
+            {
+                types[i] = typeArg.Type = sized;
+                continue;
+            }
             types[i] = Visit(args[i]);
+        }
+
+        if (c.Name == "signal")
+        {
+            // check_available: signal needs a task context
+            foreach (var ap in _probe.AttachPoints)
+            {
+                if (ap.Provider is "BEGIN" or "END" || KindOf(ap) is ProbeKind.Interval or ProbeKind.Software or ProbeKind.Hardware or ProbeKind.Watchpoint)
+                    Error($"signal can not be used with \"{ap.Provider}\" probes", c.Span);
+            }
+        }
+        if (direct && c.Name is "printf" or "system" or "cat" or "exit" or "print" or "clear" or "zero" or "time" or "delete" or "join" or "signal")
+        {
+            // check_assignment(call, false, false, false)
+            Error($"{c.Name}() should not be used in an assignment or as a map key", c.Span);
+            return TraceType.None;
+        }
+
+        if (c.Name is "count" or "sum" or "min" or "max" or "avg" or "stats" or "hist" or "lhist" && !(direct && toMap))
+        {
+            // check_assignment(call, true, false, false)
+            Error($"{c.Name}() should be directly assigned to a map", c.Span);
+            return TraceType.None;
         }
 
         bool Count(int min, int max)
@@ -111,18 +144,20 @@ public sealed partial class SemanticAnalyzer
             if (min == max && min == 0)
                 Error($"{c.Name}() requires no arguments ({args.Count} provided)", c.Span);
             else if (min == max)
-                Error($"{c.Name}() requires {min} argument{(min == 1 ? "" : "s")} ({args.Count} provided)", c.Span);
+                Error($"{c.Name}() requires {(min == 1 ? "one argument" : min + " arguments")} ({args.Count} provided)", c.Span);
             else if (args.Count < min)
-                Error($"{c.Name}() requires at least {min} argument{(min == 1 ? "" : "s")} ({args.Count} provided)", c.Span);
+                Error($"{c.Name}() requires at least {(min == 1 ? "one argument" : min + " arguments")} ({args.Count} provided)", c.Span);
             else
-                Error($"{c.Name}() takes up to {max} arguments ({args.Count} provided)", c.Span);
+                Error($"{c.Name}() takes up to {(max == 1 ? "one argument" : max + " arguments")} ({args.Count} provided)", c.Span);
             return false;
         }
 
         void RequireInteger(int i, string what)
         {
-            if (i < types.Length && !types[i].IsInteger && types[i].Kind != TypeKind.None)
-                Error($"{c.Name}() only supports integer arguments ({types[i]} provided)", args[i].Span);
+            if (i < types.Length && AggregationRead(args[i]) is { } aggregation)
+                Error($"{c.Name}() only supports integer arguments ({aggregation} provided)", c.Span);
+            else if (i < types.Length && !types[i].IsInteger && types[i].Kind != TypeKind.None)
+                Error($"{c.Name}() only supports integer arguments ({TypeWord(types[i])} provided)", c.Span);
         }
 
         switch (c.Name)
@@ -162,7 +197,9 @@ public sealed partial class SemanticAnalyzer
                     Error($"lhist() min must be less than max (provided min {min} and max {max})", c.Span);
                 else if (step <= 0)
                     Error($"lhist() step must be >= 1 ({step} provided)", c.Span);
-                else if ((max - min) / step > 1000)
+                if (max - min < step)
+                    Error($"lhist() step is too large for the given range (provided step {step} for range {max - min})", c.Span);
+                if (min >= 0 && min <= max && step > 0 && (max - min) / step > 1000)
                     Error($"lhist() too many buckets, must be <= 1000 (would need {(max - min) / step})", c.Span);
                 return TraceType.Lhist(min.Value, max.Value, step.Value);
             }
@@ -171,38 +208,37 @@ public sealed partial class SemanticAnalyzer
             case "cat":
                 if (args.Count == 0)
                 {
-                    Error($"{c.Name}() requires at least 1 argument (0 provided)", c.Span);
+                    Error($"{c.Name}() requires at least one argument (0 provided)", c.Span);
                     return TraceType.None;
                 }
                 if (args[0] is not StringLiteral fmt)
                 {
-                    Error($"{c.Name}() expects a string literal as first argument", args[0].Span);
+                    Error($"{c.Name}() expects a string literal ({TypeWord(types[0])} provided)", c.Span);
                     return TraceType.None;
-                }
-                if (c.Name == "system" && _final)
-                {
-                    // bpftrace refuses system() without --unsafe; we do the same.
-                    Error("system() is an unsafe function being used in safe mode", c.Span);
                 }
                 CheckFormat(c, fmt.Value, types);
                 return TraceType.None;
             case "print":
-                if (Count(1, 3) && args.Count > 1 && args[0] is not MapAccess { Keys.Count: 0 })
-                    Error("print() takes a top and a divisor only for a whole map", c.Span);
-                for (int i = 1; i < args.Count; i++)
+                if (Count(1, 3) && args.Count > 1 && args[0] is not MapAccess)
+                    Error($"Non-map print() only takes 1 argument, {args.Count} found", c.Span);
+                else if (args.Count > 1 && args[0] is MapAccess { Keys.Count: > 0 })
+                    Error("The map passed to print() should not be indexed by a key", c.Span);
+                for (int i = 1; i < args.Count && args[0] is MapAccess; i++)
                 {
                     if (ConstantValue(args[i]) is null)
-                        Error("print() expects integer literals as top and divisor", args[i].Span);
+                        Error($"print() expects a integer literal ({TypeWord(types[i])} provided)", c.Span);
                 }
                 return TraceType.None;
             case "clear":
             case "zero":
-                if (Count(1, 1) && args[0] is not MapAccess { Keys.Count: 0 })
-                    Error($"{c.Name}() expects a map to be provided", args[0].Span);
+                if (Count(1, 1) && args[0] is not MapAccess)
+                    Error($"{c.Name}() expects a map to be provided", c.Span);
+                else if (args.Count == 1 && args[0] is MapAccess { Keys.Count: > 0 })
+                    Error($"The map passed to {c.Name}() should not be indexed by a key", c.Span);
                 return TraceType.None;
             case "delete":
                 if (Count(1, 1) && args[0] is not MapAccess)
-                    Error("delete() expects a map to be provided", args[0].Span);
+                    Error("delete() expects a map to be provided", c.Span);
                 return TraceType.None;
             case "exit":
                 Count(0, 0);
@@ -210,15 +246,21 @@ public sealed partial class SemanticAnalyzer
             case "time":
                 Count(0, 1);
                 if (args.Count == 1 && args[0] is not StringLiteral)
-                    Error("time() expects a string literal as first argument", args[0].Span);
+                    Error($"time() expects a string literal ({TypeWord(types[0])} provided)", c.Span);
                 return TraceType.None;
             case "str":
             {
                 if (!Count(1, 2))
                     return TraceType.String(StringSize);
                 var t = types[0];
-                if (t.Kind is not (TypeKind.Pointer or TypeKind.Integer or TypeKind.String or TypeKind.Array) && t.Kind != TypeKind.None)
-                    Error($"str() expects an integer or a pointer type as first argument ({t} provided)", args[0].Span);
+                // str($1) and str($1 + N) read the parameter's text
+                bool positional = args[0] is Positional || args[0] is Binary { Left: Positional } or Binary { Right: Positional };
+                if (t.Kind is not (TypeKind.Pointer or TypeKind.Integer) && t.Kind != TypeKind.None && !positional)
+                {
+                    // bpftrace types a char array as a string
+                    string shown = t.Kind == TypeKind.Array && t.Element is { Size: 1 } ? $"string[{t.Length}]" : t.ToString();
+                    Error($"str() expects an integer or a pointer type as first argument ({shown} provided)", c.Span);
+                }
                 if (args.Count == 2)
                 {
                     RequireInteger(1, "length");
@@ -235,28 +277,43 @@ public sealed partial class SemanticAnalyzer
                     for (int i = 0; i < 2; i++)
                     {
                         if (types[i].Kind != TypeKind.String && types[i].Kind != TypeKind.None)
-                            Error($"strncmp() expects a string as argument {i + 1} ({types[i]} provided)", args[i].Span);
+                            Error($"strncmp() only supports string arguments ({TypeWord(types[i])} provided)", c.Span);
                     }
-                    if (ConstantValue(args[2]) is null)
+                    if (ConstantValue(args[2]) is not { } size)
                         Error("strncmp() expects an integer literal as third argument", args[2].Span);
+                    else if (size < 0)
+                        Error("Builtin strncmp requires a non-negative size", c.Span);
                 }
                 return TraceType.Integer(8, false);
             case "ksym":
-                Count(1, 1);
-                RequireInteger(0, "address");
-                return TraceType.Of(TypeKind.Ksym);
             case "usym":
-                Count(1, 1);
-                RequireInteger(0, "address");
-                return TraceType.Of(TypeKind.Usym);
+                if (Count(1, 1) && !types[0].IsInteger && types[0].Kind is not (TypeKind.Pointer or TypeKind.None))
+                    Error($"{c.Name}() expects an integer or pointer argument", c.Span);
+                return TraceType.Of(c.Name == "ksym" ? TypeKind.Ksym : TypeKind.Usym);
             case "signal":
-                if (Count(1, 1) && args[0] is not StringLiteral && !types[0].IsInteger)
-                    Error("signal() only accepts a string literal or an integer", args[0].Span);
-                if (args.Count == 1 && args[0] is StringLiteral sig && SignalNumber(sig.Value) is null)
-                    Error($"signal(): Invalid signal: {sig.Value}", args[0].Span);
+                if (args.Count == 0)
+                    Error("signal() requires at least one argument (0 provided)", c.Span);
+                else if (args.Count > 1)
+                    Error($"signal() takes up to one argument ({args.Count} provided)", c.Span); // check_varargs(1, 1)
+                else if (args[0] is StringLiteral sig)
+                {
+                    if (SignalNumber(sig.Value) is null)
+                        Error($"{sig.Value} is not a valid signal", c.Span);
+                }
+                else if (args[0] is IntegerLiteral num)
+                {
+                    if (num.Value is < 1 or > 64)
+                        Error($"{(long)num.Value} is not a valid signal, allowed range: [1,64]", c.Span);
+                }
+                else if (!types[0].IsInteger)
+                    Error("signal only accepts string literals or integers", c.Span);
                 return TraceType.None;
             case "sizeof":
-                Count(1, 1);
+                if (Count(1, 1) && args[0] is Builtin { Name: var sn } && sn.Contains(' ', StringComparison.Ordinal) && types[0] is null)
+                {
+                    Error($"Unknown identifier: '{sn}'", args[0].Span);
+                    args[0].Type = TraceType.UInt64;
+                }
                 return TraceType.UInt64;
             case "kstack":
             case "ustack":
@@ -269,10 +326,12 @@ public sealed partial class SemanticAnalyzer
                 long? len = args.Count == 2 ? ConstantValue(args[1]) : types[0].Kind is TypeKind.String or TypeKind.Array ? types[0].Size : null;
                 if (len is null)
                 {
-                    Error("buf() expects a length argument for non-array type", c.Span);
+                    Error($"buf() expects a length argument for non-array type {TypeWord(types[0])}", c.Span);
                     return TraceType.Buffer(1);
                 }
-                if (len <= 0 || len > 200)
+                if (len < 0)
+                    Error($"buf cannot use negative length ({len})", c.Span);
+                else if (len == 0 || len > 200)
                     Error($"buf() length must be between 1 and 200 ({len} provided)", c.Span);
                 return TraceType.Buffer((int)Math.Clamp(len.Value, 1, 200));
             }
@@ -286,10 +345,11 @@ public sealed partial class SemanticAnalyzer
             case "join":
                 if (Count(1, 2))
                 {
+                    // bpftrace 0.17's message really starts with "()"
                     if (!types[0].IsInteger && types[0].Kind != TypeKind.Pointer && types[0].Kind != TypeKind.None)
-                        Error($"join() expects a pointer to an array of strings ({types[0]} provided)", args[0].Span);
+                        Error($"() only supports int or pointer arguments ({TypeWord(types[0])} provided)", c.Span);
                     if (args.Count == 2 && args[1] is not StringLiteral)
-                        Error("join() expects a string literal as its delimiter", args[1].Span);
+                        Error($"join() expects a string literal ({TypeWord(types[1])} provided)", c.Span);
                 }
                 return TraceType.None;
             case "strftime":
@@ -412,6 +472,24 @@ public sealed partial class SemanticAnalyzer
         return null;
     }
 
+    /// <summary>
+    /// The type <c>sizeof</c> names: <c>struct NAME</c> and <c>union NAME</c> from kernel BTF, or bpftrace's
+    /// integer cast names (its Identifier visit types them only inside sizeof); null for anything else.
+    /// </summary>
+    private TraceType? SizeofType(string name)
+    {
+        if (name.StartsWith("struct ", StringComparison.Ordinal) || name.StartsWith("union ", StringComparison.Ordinal))
+            return _env.Types.Available ? _env.Types.Struct(name) : null;
+        return name switch
+        {
+            "int8" or "uint8" => TraceType.Integer(1, name[0] == 'i'),
+            "int16" or "uint16" => TraceType.Integer(2, name[0] == 'i'),
+            "int32" or "uint32" => TraceType.Integer(4, name[0] == 'i'),
+            "int64" or "uint64" => TraceType.Integer(8, name[0] == 'i'),
+            _ => null,
+        };
+    }
+
     /// <summary>A signal's number from its name (<c>SIGKILL</c>, <c>KILL</c>, <c>9</c>), or null.</summary>
     public static int? SignalNumber(string name)
     {
@@ -430,6 +508,7 @@ public sealed partial class SemanticAnalyzer
 
     private void CheckFormat(Call c, string format, TraceType[] types)
     {
+        var args = c.Arguments;
         var specs = FormatSpecifiers.Parse(format);
         int supplied = types.Length - 1;
         if (specs.Count > supplied)
@@ -447,7 +526,17 @@ public sealed partial class SemanticAnalyzer
             var t = types[i + 1];
             char conv = specs[i];
             bool integerConv = conv is 'd' or 'i' or 'u' or 'x' or 'X' or 'o' or 'c' or 'p';
-            if (integerConv && !(t.IsInteger || t.Kind is TypeKind.Pointer or TypeKind.Count or TypeKind.Sum or TypeKind.Min or TypeKind.Max or TypeKind.Avg or TypeKind.None))
+            // join() as printf's argument: its own error is a final-pass one, so bpftrace's verify_format_string
+            // also runs and sees type none (a call failing earlier, as count() does, stops analysis first)
+            if (t.Kind == TypeKind.None && args[i + 1] is Call { Name: "join" } or IndexAccess or FieldAccess { Target.Type.Kind: TypeKind.Tuple })
+            {
+                Error($"{c.Name}: %{conv} specifier expects a value of type {(integerConv ? "integer" : conv == 'r' ? "buffer" : "string")} (none supplied)", c.Span);
+                continue;
+            }
+            string? aggregation = AggregationRead(args[i + 1]);
+            if (integerConv && aggregation is not null)
+                Error($"{c.Name}: %{conv} specifier expects a value of type integer ({aggregation} supplied)", c.Span);
+            else if (integerConv && !(t.IsInteger || t.Kind is TypeKind.Pointer or TypeKind.Count or TypeKind.Sum or TypeKind.Min or TypeKind.Max or TypeKind.Avg or TypeKind.None))
                 Error($"{c.Name}: %{conv} specifier expects a value of type integer ({TypeWord(t)} supplied)", c.Span);
         }
     }
@@ -456,155 +545,7 @@ public sealed partial class SemanticAnalyzer
     {
         TypeKind.String => "string",
         TypeKind.Tuple => "tuple",
+        TypeKind.Strftime => "timestamp",
         _ => t.Kind.ToString().ToLowerInvariant(),
-    };
-
-    private TraceType BinaryType(Binary b)
-    {
-        var l = Visit(b.Left);
-        var r = Visit(b.Right);
-        if (l.Kind == TypeKind.None || r.Kind == TypeKind.None)
-            return TraceType.Int64;
-        bool comparison = b.Op is "==" or "!=" or "<" or ">" or "<=" or ">=";
-        if (l.Kind == TypeKind.String || r.Kind == TypeKind.String)
-        {
-            if (l.Kind != r.Kind)
-            {
-                Error($"Type mismatch for '{b.Op}': comparing '{l}' with '{r}'", b.Span);
-                return TraceType.Int64;
-            }
-            if (b.Op is not ("==" or "!="))
-                Error($"The {b.Op} operator can not be used on expressions of types {l}, {r}", b.OpSpan);
-            return TraceType.UInt64;
-        }
-        bool lInt = l.IsInteger || l.Kind == TypeKind.Pointer, rInt = r.IsInteger || r.Kind == TypeKind.Pointer;
-        if (!lInt || !rInt)
-        {
-            if (comparison)
-                Error($"Type mismatch for '{b.Op}': comparing '{l}' with '{r}'", b.Span);
-            else
-                Error($"The {b.Op} operator can not be used on expressions of types {l}, {r}", b.Span);
-            return TraceType.Int64;
-        }
-        if (comparison || b.Op is "&&" or "||")
-            return TraceType.UInt64;
-        if (l.Kind == TypeKind.Pointer && b.Op is "+" or "-" && r.IsInteger)
-            return l;
-        return TraceType.Integer(8, l.IsSigned && r.IsSigned || (l.IsSigned && b.Right is IntegerLiteral) || (r.IsSigned && b.Left is IntegerLiteral));
-    }
-
-    private TraceType FieldType(FieldAccess f)
-    {
-        var t = Visit(f.Target);
-        if (t.Kind == TypeKind.None)
-            return TraceType.None;
-        if (t.Kind == TypeKind.Tuple)
-        {
-            if (!int.TryParse(f.Field, out int index) || index < 0 || index >= t.Elements.Count)
-            {
-                Error($"Invalid tuple index: {f.Field}. Found {t.Elements.Count} elements in tuple.", f.Span);
-                return TraceType.None;
-            }
-            return t.Elements[index];
-        }
-        if (t.Kind == TypeKind.Pointer && t.IsContext)
-        {
-            if (_kind != ProbeKind.Tracepoint)
-                return TraceType.UInt64;
-            var ap = _attach;
-            var fields = ap.Parts.Count == 2 ? _env.TracepointFields(ap.Parts[0], ap.Parts[1]) : null;
-            if (fields is null)
-                return TraceType.None;
-            foreach (var field in fields)
-            {
-                if (field.Name == f.Field)
-                    return TracepointTypes.Of(field);
-            }
-            Error($"Struct/union of type 'struct _tracepoint_{ap.Parts[0]}_{ap.Parts[1]}' does not contain a field named '{f.Field}'", f.Span);
-            return TraceType.None;
-        }
-        TraceType record;
-        if (t.Kind == TypeKind.Pointer)
-        {
-            if (!f.Arrow)
-            {
-                Error($"Can not access field '{f.Field}' on type '{t}'. Try dereferencing it first, or using '->'", f.Span);
-                return TraceType.None;
-            }
-            if (t.Element is not { Kind: TypeKind.Record } el)
-            {
-                Error($"Can not access field '{f.Field}' on expression of type '{t}'", f.Span);
-                return TraceType.None;
-            }
-            record = el;
-        }
-        else if (t.Kind == TypeKind.Record)
-        {
-            if (f.Arrow)
-            {
-                Error($"Can not access field '{f.Field}' on type '{t}'. Try accessing it directly with '.'", f.Span);
-                return TraceType.None;
-            }
-            record = t;
-        }
-        else
-        {
-            Error($"Can not access field '{f.Field}' on expression of type '{t}'", f.Span);
-            return TraceType.None;
-        }
-        if (record.BtfId == 0 && record.StructName is { } sn && _env.Types.Struct(sn) is { } resolved)
-            record = resolved;
-        if (!_env.Types.TryField(record, f.Field, out _, out var ft))
-        {
-            Error($"Struct/union of type '{record.StructName}' does not contain a field named '{f.Field}'", f.Span);
-            return TraceType.None;
-        }
-        return ft;
-    }
-
-    private TraceType CastType(Cast c)
-    {
-        var t = Visit(c.Operand);
-        if (c.TypeName.StartsWith("struct ", StringComparison.Ordinal) || c.TypeName.StartsWith("union ", StringComparison.Ordinal))
-        {
-            var record = _env.Types.Struct(c.TypeName);
-            if (record is null)
-            {
-                Error($"Unknown struct/union: '{c.TypeName}'", c.Span);
-                return TraceType.None;
-            }
-            if (c.PointerDepth == 0)
-            {
-                Error($"Cannot cast to \"{c.TypeName}\"", c.Span);
-                return TraceType.None;
-            }
-            return TraceType.Pointer(record, user: t.IsUser);
-        }
-        var target = IntegerCast(c.TypeName);
-        if (target is null)
-        {
-            Error($"Cannot resolve unknown type \"{c.TypeName}\"", c.Span);
-            return TraceType.None;
-        }
-        if (c.PointerDepth > 0)
-            return TraceType.Pointer(target, user: t.IsUser);
-        if (!t.IsInteger && t.Kind != TypeKind.Pointer && t.Kind != TypeKind.None)
-            Error($"Cannot cast from \"{t}\" to \"{target}\"", c.Span);
-        return target;
-    }
-
-    /// <summary>The integer type a cast names (<c>uint8</c>, <c>unsigned int</c>, <c>long</c>), or null.</summary>
-    public static TraceType? IntegerCast(string name) => name switch
-    {
-        "int8" or "s8" or "char" or "signed char" => TraceType.Integer(1, true),
-        "uint8" or "u8" or "unsigned char" or "bool" => TraceType.Integer(1, false),
-        "int16" or "s16" or "short" => TraceType.Integer(2, true),
-        "uint16" or "u16" or "unsigned short" => TraceType.Integer(2, false),
-        "int32" or "s32" or "int" or "signed" or "signed int" => TraceType.Integer(4, true),
-        "uint32" or "u32" or "unsigned" or "unsigned int" => TraceType.Integer(4, false),
-        "int64" or "s64" or "long" or "long long" or "signed long" => TraceType.Int64,
-        "uint64" or "u64" or "unsigned long" or "unsigned long long" => TraceType.UInt64,
-        "void" => TraceType.Integer(1, false),
-        _ => null,
     };
 }

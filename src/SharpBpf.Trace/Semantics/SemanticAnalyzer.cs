@@ -23,6 +23,9 @@ public sealed partial class SemanticAnalyzer
     private Probe _probe = null!;
     private AttachPoint _attach = null!;
     private int _loopDepth;
+    // The call being visited as an assignment's value or a map key (bpftrace's call.map, call.var, call.key_for_map).
+    private Call? _directCall;
+    private bool _directToMap;
     private bool _final;
 
     private SemanticAnalyzer(ScriptAst script, ITraceEnvironment env)
@@ -94,6 +97,12 @@ public sealed partial class SemanticAnalyzer
             _diagnostics.Add(new TraceDiagnostic(message, span));
     }
 
+    private void Warning(string message, SourceSpan? span)
+    {
+        if (_final)
+            _diagnostics.Add(new TraceDiagnostic(message, span, IsWarning: true));
+    }
+
     private void CheckAttachPoint(AttachPoint ap)
     {
         var kind = KindOf(ap);
@@ -158,12 +167,13 @@ public sealed partial class SemanticAnalyzer
                 Assign(a);
                 break;
             case IfStatement i:
-                Condition(i.Condition);
+                // bpftrace 0.17 reports an if's condition at its If node's location, never set: 1:1-1
+                Condition(i.Condition, "if()", new SourceSpan(0, 0, 1, 1, 1));
                 Block(i.Then);
                 Block(i.Else);
                 break;
             case WhileStatement w:
-                Condition(w.Condition);
+                Condition(w.Condition, null, w.Condition.Span);
                 _loopDepth++;
                 Block(w.Body);
                 _loopDepth--;
@@ -173,7 +183,7 @@ public sealed partial class SemanticAnalyzer
                 if (ConstantValue(u.Count) is not { } n)
                     Error("unroll count must be an integer literal", u.Count.Span);
                 else if (n < 1 || n > 100)
-                    Error(n > 100 ? "unroll maximum value is 100" : "unroll minimum value is 1", u.Count.Span);
+                    Error(n > 100 ? "unroll maximum value is 100" : "unroll minimum value is 1", u.Span);
                 Block(u.Body);
                 break;
             case JumpStatement j:
@@ -183,11 +193,11 @@ public sealed partial class SemanticAnalyzer
         }
     }
 
-    private void Condition(Expr e)
+    private void Condition(Expr e, string? where, SourceSpan span)
     {
         var t = Visit(e);
         if (!t.IsInteger && t.Kind != TypeKind.Pointer && _final && t.Kind != TypeKind.None)
-            Error($"Invalid condition: {t}", e.Span);
+            Error(where is null ? $"Invalid condition: {t}" : $"Invalid condition in {where}: {TypeWord(t)}", span);
     }
 
     /// <summary>The value of an integer literal, a negated one or a positional parameter that is a number.</summary>
@@ -202,10 +212,14 @@ public sealed partial class SemanticAnalyzer
 
     private void Assign(Assignment a)
     {
+        _directCall = a.Value as Call;
+        _directToMap = a.Target is MapAccess && a.CompoundOp is null;
         var valueType = Visit(a.Value);
         if (a.CompoundOp is not null)
         {
             var current = Visit(a.Target);
+            if (current.IsInteger && valueType.IsInteger)
+                SignWarnings(a.CompoundOp, a.Target, a.Value, current, valueType, a.OpSpan); // bpftrace desugars x op= y to x = x op y
             if (!current.IsInteger || !valueType.IsInteger)
             {
                 if (current.Kind != TypeKind.None)
@@ -214,10 +228,7 @@ public sealed partial class SemanticAnalyzer
             valueType = current.IsInteger ? current : valueType;
         }
         if (valueType.Kind == TypeKind.None && a.Value is Call)
-        {
-            Error($"Value '{((Call)a.Value).Name}' cannot be assigned to a variable.", a.Value.Span);
-            return;
-        }
+            return; // the call said why (CallType: "should not be used in an assignment")
         switch (a.Target)
         {
             case Variable v:
@@ -246,7 +257,9 @@ public sealed partial class SemanticAnalyzer
             case MapAccess m:
             {
                 var info = MapFor(m, assigning: true);
-                if (info.Value.Kind != TypeKind.None && !Compatible(info.Value, valueType))
+                if (info.Value.Kind == TypeKind.Tuple && valueType.Kind == TypeKind.Tuple && !Compatible(info.Value, valueType))
+                    Error($"Tuple type mismatch: {info.Value} != {valueType}.", a.OpSpan);
+                else if (info.Value.Kind != TypeKind.None && !Compatible(info.Value, valueType))
                 {
                     // bpftrace's message really lacks the closing quote.
                     Error($"Type mismatch for {m.Name}: trying to assign value of type '{valueType}' when map already contains a value of type '{info.Value}", m.Span);
@@ -299,7 +312,20 @@ public sealed partial class SemanticAnalyzer
         var keyTypes = new List<TraceType>(m.Keys.Count);
         foreach (var k in m.Keys)
         {
+            _directCall = k as Call;
+            _directToMap = false;
             var t = Visit(k);
+            if (t.Kind == TypeKind.None && k is Call)
+            {
+                keyTypes.Add(t);
+                continue; // the call said why
+            }
+            if (t.Kind == TypeKind.Tuple)
+            {
+                Error("tuple cannot be used as a map key. Try a multi-key associative array instead (eg `@map[$1, $2] = ...)`.", m.Span);
+                keyTypes.Add(t);
+                continue;
+            }
             if (t.Kind is TypeKind.Record or TypeKind.None || t.IsAggregation)
                 Error($"{m.Name}: invalid map key type: {t}", k.Span);
             keyTypes.Add(t);
@@ -395,8 +421,11 @@ public sealed partial class SemanticAnalyzer
                     case "~":
                     case "-":
                         if (!t.IsInteger && t.Kind != TypeKind.None && !(u.Op == "!" && t.Kind == TypeKind.Pointer))
-                            Error($"The {u.Op} operator can not be used on expressions of type '{t}'", u.Span);
-                        return u.Op == "-" ? TraceType.Int64 : TraceType.Integer(8, t.IsSigned);
+                            Error($"The {u.Op} operator can not be used on expressions of type '{t}'", u.OpSpan);
+                        // bpftrace's Unop visit: '!' gives an unsigned integer of the operand's width, '-' and '~' 64 bits of its sign
+                        if (u.Op == "!")
+                            return TraceType.Integer(t.IsInteger ? t.Size : 8, false);
+                        return u.Operand is IntegerLiteral ? TraceType.Int64 : TraceType.Integer(8, t.IsSigned);
                     case "*":
                         if (t.Kind != TypeKind.Pointer)
                         {
@@ -435,11 +464,11 @@ public sealed partial class SemanticAnalyzer
             }
             case Ternary t:
             {
-                Condition(t.Condition);
+                Condition(t.Condition, "ternary", t.Span);
                 var a = Visit(t.WhenTrue);
                 var b = Visit(t.WhenFalse);
                 if (a.Kind != b.Kind && a.Kind != TypeKind.None && b.Kind != TypeKind.None)
-                    Error($"Ternary operator must return the same type: have '{a}' and '{b}'", t.Span);
+                    Error($"Ternary operator must return the same type: have '{TypeWord(a)}' and '{TypeWord(b)}'", t.Span);
                 if (a.Kind == TypeKind.String)
                     return TraceType.String(Math.Max(a.Size, b.Size));
                 return a.IsInteger ? TraceType.Integer(8, a.IsSigned && b.IsSigned) : a;
@@ -456,9 +485,8 @@ public sealed partial class SemanticAnalyzer
                     return t.Element is { } el && el.Kind is TypeKind.Integer or TypeKind.Record or TypeKind.Pointer ? el : TraceType.UInt64;
                 if (t.Kind == TypeKind.Array)
                     return t.Element!;
-                if (t.Kind == TypeKind.String)
-                    return TraceType.Integer(1, false);
-                Error($"The array index operator [] can only be used on arrays and pointers, found {t}.", ix.Span);
+                if (t.Kind != TypeKind.None)
+                    Error($"The array index operator [] can only be used on arrays and pointers, found {TypeWord(t)}.", ix.Span);
                 return TraceType.None;
             }
             case Cast c:

@@ -147,6 +147,7 @@ public sealed class TraceType : IEquatable<TraceType>
             case TypeKind.Pointer: return (Element is null ? "void" : Element.Kind == TypeKind.Integer ? Element.ToString() : Element.StructName ?? Element.ToString()) + " *";
             case TypeKind.Record: return StructName ?? "struct";
             case TypeKind.Array: return $"{Element}[{Length}]";
+            case TypeKind.Strftime: return "timestamp"; // bpftrace's Type::timestamp
             case TypeKind.Tuple:
             {
                 var sb = new StringBuilder("(");

@@ -98,6 +98,9 @@ public sealed class Unary : Expr
 
     /// <summary>The operand.</summary>
     public required Expr Operand { get; init; }
+
+    /// <summary>The operator's own span (bpftrace locates a unary operator's errors there).</summary>
+    public SourceSpan OpSpan { get; init; }
 }
 
 /// <summary><c>$x++</c>, <c>++@y</c>, <c>$x--</c>.</summary>
@@ -190,6 +193,9 @@ public sealed class Assignment : Statement
 
     /// <summary>The operator of a compound assignment (<c>+</c> for <c>+=</c>), or null.</summary>
     public string? CompoundOp { get; init; }
+
+    /// <summary>The assignment operator's span.</summary>
+    public SourceSpan OpSpan { get; init; }
 }
 
 /// <summary><c>if (c) { } else { }</c>.</summary>

@@ -169,9 +169,11 @@ public sealed class Parser
             Advance();
             Expect("(");
             var count = ParseExpr();
+            var close = _token;
             Expect(")");
             var body = ParseBlock();
-            return new UnrollStatement { Count = count, Body = body, Span = start.Span };
+            // bpftrace locates unroll's errors over `unroll(N)`
+            return new UnrollStatement { Count = count, Body = body, Span = start.Span.To(close.Span) };
         }
         needsSeparator = true;
         if (_token.IsIdent("break") || _token.IsIdent("continue") || _token.IsIdent("return"))
@@ -188,7 +190,7 @@ public sealed class Parser
             Advance();
             var value = ParseExpr();
             string? compound = op.Text == "=" ? null : op.Text[..^1];
-            return new Assignment { Target = target, Value = value, CompoundOp = compound, Span = target is Variable ? op.Span : target.Span };
+            return new Assignment { Target = target, Value = value, CompoundOp = compound, Span = target is Variable ? op.Span : target.Span, OpSpan = op.Span };
         }
         return new ExprStatement { Expr = target, Span = target.Span };
     }
@@ -272,8 +274,8 @@ public sealed class Parser
             if (start.Text == "+")
                 return operand;
             if (start.Text == "-" && operand is IntegerLiteral lit)
-                return new Unary { Op = "-", Operand = lit, Span = start.Span.To(lit.Span) };
-            return new Unary { Op = start.Text, Operand = operand, Span = start.Span.To(operand.Span) };
+                return new Unary { Op = "-", Operand = lit, Span = start.Span.To(lit.Span), OpSpan = start.Span };
+            return new Unary { Op = start.Text, Operand = operand, Span = start.Span.To(operand.Span), OpSpan = start.Span };
         }
         if (_token.Is("++") || _token.Is("--"))
         {
@@ -353,7 +355,7 @@ public sealed class Parser
                 Advance();
                 e = new FieldAccess { Target = e, Field = field.Text, Arrow = arrow, Span = e.Span.To(field.Span) };
             }
-            else if (_token.Is("[") && e is not MapAccess)
+            else if (_token.Is("[") && e is not MapAccess { Keys.Count: 0 })
             {
                 Advance();
                 var index = ParseExpr();
@@ -407,6 +409,8 @@ public sealed class Parser
                         Advance();
                         keys.Add(ParseExpr());
                     }
+                    // bpftrace's map rule spans MAP "[" vargs "]"
+                    span = span.To(_token.Span);
                     Expect("]");
                 }
                 return new MapAccess { Name = t.Text, Keys = keys, Span = span };
@@ -420,16 +424,13 @@ public sealed class Parser
                     var args = new List<Expr>();
                     if (!_token.Is(")"))
                     {
+                        if (t.Text == "sizeof" && (_token.IsIdent("struct") || _token.IsIdent("union")))
+                            return SizeofType(t);
                         if (t.Text == "offsetof" && (_token.IsIdent("struct") || _token.IsIdent("union")))
                         {
                             // offsetof(struct NAME, field): the type travels as a Builtin named "struct NAME".
-                            var kw = _token;
-                            Advance();
-                            var typeName = _token;
-                            if (typeName.Kind != TokenKind.Identifier)
-                                throw Unexpected("identifier");
-                            Advance();
-                            args.Add(new Builtin { Name = kw.Text + " " + typeName.Text, Span = kw.Span.To(typeName.Span) });
+                            var (typeName, typeSpan) = StructTypeName();
+                            args.Add(new Builtin { Name = typeName, Span = typeSpan });
                         }
                         else
                             args.Add(ParseExpr());
@@ -471,6 +472,43 @@ public sealed class Parser
             default:
                 throw Unexpected(null);
         }
+    }
+
+    /// <summary>
+    /// <c>sizeof(struct NAME)</c>: the type travels as a Builtin named "struct NAME". bpftrace 0.17's lexer
+    /// reads <c>struct NAME *</c> as one token that does not step its location, so the type spans from
+    /// <c>sizeof</c>, and a pointer type is a syntax error at the <c>)</c> (over one column more).
+    /// </summary>
+    private Call SizeofType(Token name)
+    {
+        var (typeName, _) = StructTypeName();
+        bool pointer = false;
+        while (_token.Is("*"))
+        {
+            pointer = true;
+            Advance();
+        }
+        var close = _token;
+        if (!close.Is(")"))
+            throw Unexpected(null);
+        var span = name.Span.To(close.Span);
+        if (pointer)
+            throw new TraceException("syntax error, unexpected )", span with { End = span.End + 1, EndColumn = span.EndColumn + 1 });
+        Advance();
+        var type = new Builtin { Name = typeName, Span = span };
+        return new Call { Name = name.Text, Arguments = [type], Span = span, NameSpan = name.Span };
+    }
+
+    // `struct NAME` or `union NAME` (the current token is the keyword): "struct NAME" and its span.
+    private (string Name, SourceSpan Span) StructTypeName()
+    {
+        var kw = _token;
+        Advance();
+        var typeName = _token;
+        if (typeName.Kind != TokenKind.Identifier)
+            throw Unexpected("identifier");
+        Advance();
+        return (kw.Text + " " + typeName.Text, kw.Span.To(typeName.Span));
     }
 
     private void Advance()
