@@ -89,6 +89,25 @@ public sealed class BpftraceParityTests
     [InlineData(false, "BEGIN { if (comm) { } }")]
     [InlineData(false, "BEGIN { $x = comm ? 1 : 2; }")]
     [InlineData(false, "BEGIN { printf(\"%d\\n\", 1 ? 2 : \"a\"); }")]
+    // strings in tuples: variables, map values and keys, printed and read by index
+    [InlineData(false, "BEGIN { $t = (1, \"a\", 2); printf(\"%d %s %d\\n\", $t.0, $t.1, $t.2); print($t); exit(); }")]
+    [InlineData(false, "BEGIN { @t = (1, \"abc\"); exit(); }")]
+    [InlineData(false, "BEGIN { $t = (1, \"xyz\", (2, \"in\")); print($t); printf(\"%s %s\\n\", $t.1, $t.2.1); @m[$t.1] = $t; exit(); }")]
+    [InlineData(false, "BEGIN { @u[1] = (\"x\", 2, \"yy\"); $v = @u[1]; printf(\"%s %d %s\\n\", $v.0, $v.1, @u[1].2); exit(); }")]
+    [InlineData(false, "BEGIN { @x[1, \"a\"] = (2, \"b\"); exit(); }")]
+    [InlineData(false, "BEGIN { @[(1, \"a\")] = 1; }")]
+    // stack modes and limits: bpftrace 0.17's check_stack_call, and its stack map creation failures
+    [InlineData(false, "BEGIN { @ = ustack(1, 2); }")]
+    [InlineData(false, "BEGIN { @ = kstack(perf, bpftrace); }")]
+    [InlineData(false, "BEGIN { @ = kstack(\"perf\"); }")]
+    [InlineData(false, "BEGIN { @ = ustack(perf, \"a\"); }")]
+    [InlineData(false, "BEGIN { $n = 3; @ = ustack($n); }")]
+    [InlineData(false, "BEGIN { @ = kstack(perf, 1, 2); }")]
+    [InlineData(false, "BEGIN { @ = kstack(-1); }")]
+    [InlineData(false, "BEGIN { @ = kstack(1025); }")]
+    [InlineData(false, "BEGIN { @ = kstack(foo); }")]
+    [InlineData(false, "BEGIN { @ = kstack(0); }")]
+    [InlineData(false, "BEGIN { @ = ustack(perf, 1024); }")]
     public void Matches_bpftrace(bool allowUnsafe, string script)
     {
         Bpftrace.Require();
@@ -98,4 +117,30 @@ public sealed class BpftraceParityTests
         Assert.Equal(theirs.Out, ours.Out);
         Assert.Equal(theirs.Exit, ours.Exit);
     }
+
+    /// <summary>
+    /// Stack limits and modes printed from BEGIN, which both tools run through BPF_PROG_TEST_RUN: frame
+    /// counts, indents, perf's tab/address/module layout. Addresses and offsets are masked (the program's
+    /// own frame and the process's mappings differ between runs).
+    /// </summary>
+    [Theory]
+    [InlineData("BEGIN { print(kstack(3)); print(kstack(bpftrace, 2)); print(kstack(perf, 4)); exit(); }")]
+    [InlineData("BEGIN { @k[kstack(perf, 2)] = 1; @v = kstack(1); @p = kstack(perf, 1); exit(); }")]
+    [InlineData("BEGIN { print(ustack(perf, 1)); @u[ustack(perf, 1)] = 1; @w = ustack(perf, 1); exit(); }")]
+    public void Stack_modes_and_limits_match_bpftrace(string script)
+    {
+        Bpftrace.Require();
+        var theirs = Bpftrace.Run("-e", script);
+        var ours = TraceTestKit.RunLikeCli(script);
+        Assert.Equal(Mask(theirs.Out), Mask(ours.Out));
+        Assert.Equal(theirs.Exit, ours.Exit);
+    }
+
+    // a BPF program's own frame: bcc names it after whichever kallsyms symbol precedes the JIT image
+    // (_einittext, bpf_dispatcher_xdp), we after the program's own bpf_prog_TAG_NAME symbol
+    private static string Mask(string text) => System.Text.RegularExpressions.Regex.Replace(
+        System.Text.RegularExpressions.Regex.Replace(
+            System.Text.RegularExpressions.Regex.Replace(text, @"(_einittext|bpf_dispatcher_\w+|bpf_prog_[0-9a-f]+_\w+)\+\d+", "PROG"),
+            @"\b[0-9a-f]{12,16}\b", "ADDR"),
+        @"\+\d+", "+N");
 }

@@ -71,7 +71,18 @@ internal static class TraceTestKit
             if (!run.IsCompleted)
                 trigger();
         }
-        return (run.GetAwaiter().GetResult(), Text(), err);
+        int exit;
+        try
+        {
+            exit = run.GetAwaiter().GetResult();
+        }
+        catch (Runtime.TraceRuntimeException e)
+        {
+            // as TraceCommand: the message on stderr, exit code 1
+            exit = 1;
+            err += "ERROR: " + e.Message + "\n";
+        }
+        return (exit, Text(), err);
     }
 
     private static int RunSession(CompiledScript script, string? command, string format, TextWriter writer)

@@ -141,7 +141,7 @@ public sealed partial class CodeGenerator
                 return;
             case "kstack":
             case "ustack":
-                StackId(b.Name == "ustack");
+                StackId(b.Name == "ustack", b.Type.StackLimit);
                 return;
             case "args":
             case "ctx":
@@ -159,10 +159,10 @@ public sealed partial class CodeGenerator
         throw new TraceException($"builtin {b.Name} is not supported here", b.Span);
     }
 
-    private void StackId(bool user)
+    private void StackId(bool user, int limit)
     {
         _e.MovReg(1, Ctx);
-        MapFd(2, _plan.StackMap);
+        MapFd(2, _plan.StackMap(limit));
         _e.MovImm(3, user ? 256 : 0); // BPF_F_USER_STACK
         _e.Call(Helpers.GetStackId);
         if (user)
@@ -420,7 +420,7 @@ public sealed partial class CodeGenerator
                 return;
             case "kstack":
             case "ustack":
-                StackId(c.Name == "ustack");
+                StackId(c.Name == "ustack", c.Type.StackLimit);
                 return;
             case "sizeof":
                 Constant(c.Arguments[0].Type.Size);

@@ -16,6 +16,9 @@ public sealed partial class CodeGenerator
         {
             case Variable v:
                 return _variables[v.Name];
+            case FieldAccess { Target.Type.Kind: TypeKind.Tuple } f:
+                // an element is read in place: the tuple's slot already holds it zero-padded
+                return Mem(f.Target) + f.Target.Type.TupleOffsets()[int.Parse(f.Field, System.Globalization.CultureInfo.InvariantCulture)];
             default:
             {
                 int size = Math.Max(8, Align8(e.Type.Size));

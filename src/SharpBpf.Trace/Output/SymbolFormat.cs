@@ -55,8 +55,8 @@ public static class SymbolFormat
         else
         {
             sb.Append(Pointer(address));
-            if (perfMode && module is not null)
-                sb.Append(" (").Append(module).Append(')');
+            if (perfMode)
+                sb.Append(" (").Append(module ?? "[unknown]").Append(')'); // bpftrace's resolve_usym
         }
         return sb.ToString();
     }

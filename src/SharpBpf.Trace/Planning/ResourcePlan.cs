@@ -65,8 +65,11 @@ public sealed class ResourcePlan
     /// <summary>Index of the event ring buffer in <see cref="Maps"/>.</summary>
     public int RingMap { get; private set; } = -1;
 
-    /// <summary>Index of the stack map, or -1.</summary>
-    public int StackMap { get; private set; } = -1;
+    /// <summary>Index of the stack map of each stack limit used (bpftrace: one stack map per StackType).</summary>
+    public SortedDictionary<int, int> StackMaps { get; } = [];
+
+    /// <summary>The index of the stack map that keeps <paramref name="limit"/> frames, or -1.</summary>
+    public int StackMap(int limit) => StackMaps.TryGetValue(limit, out int index) ? index : -1;
 
     /// <summary>printf/cat formats.</summary>
     public List<FormatPlan> Formats { get; } = [];
@@ -136,10 +139,10 @@ public sealed class ResourcePlan
                 walker.Expr(pred);
             walker.Block(p.Body);
         }
-        if (walker.UsesStacks)
+        foreach (int limit in walker.StackLimits)
         {
-            plan.StackMap = plan.Maps.Count;
-            plan.Maps.Add(new MapPlan("stack", MapType.StackTrace, 4, StackFrames * 8, MapEntries, null));
+            plan.StackMaps[limit] = plan.Maps.Count;
+            plan.Maps.Add(new MapPlan(limit == StackFrames ? "stack" : $"stack_{limit}", MapType.StackTrace, 4, limit * 8, MapEntries, null));
         }
         return plan;
     }
@@ -176,7 +179,7 @@ public sealed class ResourcePlan
 
     private sealed class Walker(ResourcePlan plan)
     {
-        public bool UsesStacks;
+        public readonly SortedSet<int> StackLimits = [];
 
         private readonly List<Call> _strftimeCalls = [];
 
@@ -218,12 +221,15 @@ public sealed class ResourcePlan
             switch (e)
             {
                 case Builtin b when b.Name is "kstack" or "ustack":
-                    UsesStacks = true;
+                    StackLimits.Add(b.Type.StackLimit);
                     break;
                 case Call c:
                 {
                     if (c.Name is "kstack" or "ustack")
-                        UsesStacks = true;
+                    {
+                        StackLimits.Add(c.Type.StackLimit);
+                        break; // its arguments are a mode and a limit, not values
+                    }
                     foreach (var a in c.Arguments)
                         Expr(a);
                     if (c.Name is "printf" or "cat" or "system")

@@ -282,7 +282,7 @@ public sealed partial class TraceSession
                     return v < (ulong)session._script.Targets.Count ? session._script.Targets[(int)v].FullName : "";
                 case TypeKind.Kstack:
                 case TypeKind.Ustack:
-                    return Stack(type.Kind == TypeKind.Ustack, (uint)v, (int)(v >> 32), inKey);
+                    return Stack(type, (uint)v, (int)(v >> 32), inKey);
                 case TypeKind.Usym when value.Length >= 16:
                     return User((int)BinaryPrimitives.ReadUInt64LittleEndian(value[8..])).Format(v, showOffset: false);
                 default:
@@ -315,9 +315,10 @@ public sealed partial class TraceSession
             }
         }
 
-        private string Stack(bool user, uint id, int pid, bool inKey)
+        private string Stack(TraceType type, uint id, int pid, bool inKey)
         {
-            int index = session._script.Plan.StackMap;
+            bool user = type.Kind == TypeKind.Ustack, perf = type.StackPerf;
+            int index = session._script.Plan.StackMap(type.StackLimit);
             if (index < 0 || (int)id < 0)
                 return ""; // bpftrace's get_stack: no stack (kstack in a uprobe: -EFAULT) prints nothing
             var map = session._maps[index];
@@ -333,10 +334,10 @@ public sealed partial class TraceSession
                 ulong ip = BinaryPrimitives.ReadUInt64LittleEndian(ips.AsSpan(i));
                 if (ip == 0)
                     break;
-                string symbol = symbols is not null ? symbols.Format(ip, showOffset: true) : (_kernel ??= KernelSymbols.Load()).Format(ip, showOffset: true);
+                string symbol = symbols is not null ? symbols.Format(ip, showOffset: true, perf) : (_kernel ??= KernelSymbols.Load()).Format(ip, showOffset: true);
                 frames.Add((ip, symbol));
             }
-            return SymbolFormat.Stack(frames, indent: inKey ? SymbolFormat.KeyStackIndent : SymbolFormat.StackIndent);
+            return SymbolFormat.Stack(frames, perf, inKey ? SymbolFormat.KeyStackIndent : SymbolFormat.StackIndent);
         }
     }
 }

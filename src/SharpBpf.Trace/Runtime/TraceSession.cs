@@ -135,7 +135,23 @@ public sealed partial class TraceSession : IDisposable
                 MaxEntries = (uint)m.MaxEntries,
                 Origin = MapOrigin.Legacy,
             };
-            _maps.Add(KernelMap.Create(spec));
+            try
+            {
+                _maps.Add(KernelMap.Create(spec));
+            }
+            catch (BpfException e) when (m.Type == MapType.StackTrace && e.Errno != Errno.None)
+            {
+                // bpftrace 0.17 creates its maps after "Attaching N probes..." and words a stack map's
+                // failure so (kstack(0), or a limit above kernel.perf_event_max_stack)
+                _output.AttachedProbes(_script.Targets.Count);
+                _output.Writer.Flush();
+                throw new TraceRuntimeException(
+                    $"failed to create stack id map: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage((int)e.Errno)}\n" +
+                    $"ERROR: This might have happened because kernel.perf_event_max_stack is smaller than {m.ValueSize / 8}. Try to tweak this value with sysctl kernel.perf_event_max_stack=<new value>\n" +
+                    "Creation of the required BPF maps has failed.\n" +
+                    "Make sure you have all the required permissions and are not confined (e.g. like\n" +
+                    "snapcraft does). `dmesg` will likely have useful output for further troubleshooting", e);
+            }
         }
         _ring = new RingBufferReader(_maps[_script.Plan.RingMap]);
     }

@@ -111,6 +111,11 @@ public sealed partial class SemanticAnalyzer
                 types[i] = typeArg.Type = sized;
                 continue;
             }
+            if (c.Name is "kstack" or "ustack" && IsStackMode(args[i]))
+            {
+                types[i] = TraceType.None; // a stack mode literal, read by the call itself
+                continue;
+            }
             types[i] = Visit(args[i]);
         }
 
@@ -317,8 +322,7 @@ public sealed partial class SemanticAnalyzer
                 return TraceType.UInt64;
             case "kstack":
             case "ustack":
-                Count(0, 2);
-                return TraceType.Of(c.Name == "kstack" ? TypeKind.Kstack : TypeKind.Ustack);
+                return StackCallType(c, types);
             case "buf":
             {
                 if (!Count(1, 2))
@@ -540,6 +544,44 @@ public sealed partial class SemanticAnalyzer
                 Error($"{c.Name}: %{conv} specifier expects a value of type integer ({TypeWord(t)} supplied)", c.Span);
         }
     }
+
+    private static bool IsStackMode(Expr e) => e is Builtin { Name: "perf" or "bpftrace" };
+
+    // bpftrace 0.17's check_stack_call: kstack([mode][, limit]) with a mode identifier and an integer
+    // literal; the limit is checked against MAX_STACK_SIZE (1024) only: 0 and more than the kernel's
+    // perf_event_max_stack fail when the stack map is created.
+    private TraceType StackCallType(Call c, TraceType[] types)
+    {
+        var args = c.Arguments;
+        bool user = c.Name == "ustack", perf = false;
+        ulong limit = (ulong)Planning.ResourcePlan.StackFrames;
+        if (args.Count > 2)
+        {
+            Error($"{c.Name}() takes up to 2 arguments ({args.Count} provided)", c.Span);
+            return TraceType.Stack(user, perf, (int)limit);
+        }
+        void Literal(int i, bool mode)
+        {
+            if (mode && IsStackMode(args[i]))
+                perf = args[i] is Builtin { Name: "perf" };
+            else if (!mode && args[i] is IntegerLiteral or Unary { Op: "-", Operand: IntegerLiteral })
+                limit = (ulong)ConstantValue(args[i])!.Value;
+            else
+                Error($"{c.Name}() expects a {(mode ? "stack mode" : "integer")} literal ({StackArgumentWord(args[i], types[i])} provided)", c.Span);
+        }
+        if (args.Count == 1)
+            Literal(0, IsStackMode(args[0]));
+        else if (args.Count == 2)
+        {
+            Literal(0, mode: true);
+            Literal(1, mode: false);
+        }
+        if (limit > 1024)
+            Error($"{c.Name}([int limit]): limit shouldn't exceed 1024, {limit} given", c.Span);
+        return TraceType.Stack(user, perf, (int)Math.Min(limit, 1024));
+    }
+
+    private static string StackArgumentWord(Expr e, TraceType t) => IsStackMode(e) ? "stack mode" : t.IsInteger ? "integer" : TypeWord(t);
 
     private static string TypeWord(TraceType t) => t.Kind switch
     {

@@ -60,6 +60,12 @@ public sealed class TraceType : IEquatable<TraceType>
     /// <summary>lhist's min, max and step.</summary>
     public (long Min, long Max, long Step) LhistBounds { get; private init; }
 
+    /// <summary>kstack/ustack: frames kept (bpftrace's StackType.limit).</summary>
+    public int StackLimit { get; private init; } = Planning.ResourcePlan.StackFrames;
+
+    /// <summary>kstack/ustack: printed in perf's layout (bpftrace's StackMode::perf) rather than bpftrace's.</summary>
+    public bool StackPerf { get; private init; }
+
     /// <summary>An integer type.</summary>
     public static TraceType Integer(int size, bool signed) => size == 8 ? (signed ? Int64 : UInt64) : new(TypeKind.Integer, size, signed);
 
@@ -110,6 +116,10 @@ public sealed class TraceType : IEquatable<TraceType>
         TypeKind.Usym => new(kind, 16),
         _ => new(kind, 0),
     };
+
+    /// <summary>kstack(mode, limit) or ustack(mode, limit): an 8-byte stack id (and pid, for user stacks).</summary>
+    public static TraceType Stack(bool user, bool perf, int limit) =>
+        new(user ? TypeKind.Ustack : TypeKind.Kstack, 8) { StackPerf = perf, StackLimit = limit };
 
     /// <summary>buf()'s value: a length byte, then up to <paramref name="capacity"/> bytes.</summary>
     public static TraceType Buffer(int capacity) => new(TypeKind.Buffer, capacity + 1);
