@@ -216,7 +216,8 @@ public sealed class LinkCommandTests : IDisposable
     private (string Device, int Ifindex) Veth()
     {
         string n = string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId % 100000}{Random.Shared.Next(100, 999)}");
-        _netns = $"sharpbpf-link-test-{n}";
+        // The namespace carries the whole pid, so test.sh can remove it if this process is stopped.
+        _netns = string.Create(CultureInfo.InvariantCulture, $"sharpbpf-link-test-{Environment.ProcessId}-{n}");
         _device = $"sl{n}";
         Run("ip", "netns", "add", _netns);
         Run("ip", "link", "add", _device, "type", "veth", "peer", "name", $"sp{n}", "netns", _netns);
