@@ -16,6 +16,16 @@ public sealed class CompilerPropertyTests
         "(struct task_struct *)", "delete(@x[1])", "clear(@x)", "print(@x)", "strncmp(", "(1, \"a\")", ".0", "\"",
     ];
 
+    [Theory]
+    [InlineData("<.0{args->filename}")]   // found by the property below: a probe of no known type using args
+    [InlineData("<{retval}")]
+    [InlineData("<{func}")]
+    public void Builtins_in_a_probe_of_no_known_type_are_diagnostics(string source)
+    {
+        var e = Assert.Throws<TraceCompileException>(() => TraceCompiler.Compile(source, TraceTestKit.Fake("7")));
+        Assert.NotEmpty(e.Diagnostics);
+    }
+
     [Fact]
     public void Random_scripts_fail_only_with_diagnostics()
     {

@@ -84,6 +84,7 @@ public static class ProbeTypes
             if (k == kind)
                 return name;
         }
-        throw new ArgumentOutOfRangeException(nameof(kind));
+        // Invalid (a provider no type has, already reported): named as such in the messages that follow.
+        return kind.ToString().ToLowerInvariant();
     }
 }
