@@ -81,47 +81,9 @@ internal static class ConstantFolder
         }
         int op = insn.Opcode & 0xf0;
         bool signed = insn.Offset == 1;
-        if (is64)
-        {
-            ulong a = dst, b = x ? src : (ulong)(long)insn.Immediate;
-            return op switch
-            {
-                Opcodes.Add => a + b,
-                Opcodes.Sub => a - b,
-                Opcodes.Mul => a * b,
-                Opcodes.Or => a | b,
-                Opcodes.And => a & b,
-                Opcodes.Xor => a ^ b,
-                Opcodes.Lsh => a << (int)(b & 63),
-                Opcodes.Rsh => a >> (int)(b & 63),
-                Opcodes.Arsh => (ulong)((long)a >> (int)(b & 63)),
-                Opcodes.Div when signed => b == 0 ? 0 : (long)b == -1 ? (ulong)-(long)a : (ulong)((long)a / (long)b),
-                Opcodes.Div => b == 0 ? 0 : a / b,
-                Opcodes.Mod when signed => b == 0 ? a : (long)b == -1 ? 0 : (ulong)((long)a % (long)b),
-                Opcodes.Mod => b == 0 ? a : a % b,
-                _ => throw new InvalidOperationException($"ALU op 0x{op:x2} cannot be folded"),
-            };
-        }
-        else
-        {
-            uint a = (uint)dst, b = x ? (uint)src : (uint)insn.Immediate;
-            return op switch
-            {
-                Opcodes.Add => a + b,
-                Opcodes.Sub => a - b,
-                Opcodes.Mul => a * b,
-                Opcodes.Or => a | b,
-                Opcodes.And => a & b,
-                Opcodes.Xor => a ^ b,
-                Opcodes.Lsh => a << (int)(b & 31),
-                Opcodes.Rsh => a >> (int)(b & 31),
-                Opcodes.Arsh => (uint)((int)a >> (int)(b & 31)),
-                Opcodes.Div when signed => b == 0 ? 0 : (int)b == -1 ? (uint)-(int)a : (uint)((int)a / (int)b),
-                Opcodes.Div => b == 0 ? 0 : a / b,
-                Opcodes.Mod when signed => b == 0 ? a : (int)b == -1 ? 0 : (uint)((int)a % (int)b),
-                Opcodes.Mod => b == 0 ? a : a % b,
-                _ => throw new InvalidOperationException($"ALU op 0x{op:x2} cannot be folded"),
-            };
-        }
+        ulong operand = x ? src : is64 ? (ulong)(long)insn.Immediate : (uint)insn.Immediate;
+        if (!AluSemantics.TryEvaluate((byte)op, is64, dst, operand, signed, out ulong result))
+            throw new InvalidOperationException($"ALU op 0x{op:x2} cannot be folded");
+        return result;
     }
 }

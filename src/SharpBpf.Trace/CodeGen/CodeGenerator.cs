@@ -248,16 +248,10 @@ public sealed partial class CodeGenerator
             {
                 case null: return;
                 case Builtin b: found |= b.Name == builtin; break;
-                case Call c: foreach (var a in c.Arguments) Expr(a); break;
-                case MapAccess m: foreach (var k in m.Keys) Expr(k); break;
-                case Binary b: Expr(b.Left); Expr(b.Right); break;
-                case Unary u: Expr(u.Operand); break;
-                case IncDec i: Expr(i.Target); break;
-                case Ternary t: Expr(t.Condition); Expr(t.WhenTrue); Expr(t.WhenFalse); break;
-                case FieldAccess f: Expr(f.Target); break;
-                case IndexAccess x: Expr(x.Target); Expr(x.Index); break;
-                case Cast c2: Expr(c2.Operand); break;
-                case TupleExpr t2: foreach (var el in t2.Elements) Expr(el); break;
+                default:
+                    foreach (var child in e.Children)
+                        Expr(child);
+                    break;
             }
         }
         void Block(IReadOnlyList<Statement> body)

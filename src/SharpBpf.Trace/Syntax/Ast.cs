@@ -14,6 +14,9 @@ public abstract class Expr : Node
 {
     /// <summary>The type semantic analysis gave this expression.</summary>
     public TraceType Type { get; set; } = TraceType.None;
+
+    /// <summary>The expressions directly inside this one, in source order (for passes that walk the tree).</summary>
+    public virtual IEnumerable<Expr> Children => [];
 }
 
 /// <summary>An integer literal.</summary>
@@ -59,6 +62,9 @@ public sealed class MapAccess : Expr
 
     /// <summary>The keys; empty for a scalar map.</summary>
     public required IReadOnlyList<Expr> Keys { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<Expr> Children => Keys;
 }
 
 /// <summary>A function call: <c>printf(...)</c>, <c>count()</c>, <c>str(p)</c>.</summary>
@@ -72,6 +78,9 @@ public sealed class Call : Expr
 
     /// <summary>The span of the name alone.</summary>
     public SourceSpan NameSpan { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<Expr> Children => Arguments;
 }
 
 /// <summary>A binary operation.</summary>
@@ -88,6 +97,9 @@ public sealed class Binary : Expr
 
     /// <summary>The operator's own span (bpftrace underlines it for operator errors).</summary>
     public SourceSpan OpSpan { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<Expr> Children => [Left, Right];
 }
 
 /// <summary>A unary operation: <c>!</c>, <c>~</c>, <c>-</c>, <c>*</c> (dereference), <c>&amp;</c>.</summary>
@@ -101,6 +113,9 @@ public sealed class Unary : Expr
 
     /// <summary>The operator's own span (bpftrace locates a unary operator's errors there).</summary>
     public SourceSpan OpSpan { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<Expr> Children => [Operand];
 }
 
 /// <summary><c>$x++</c>, <c>++@y</c>, <c>$x--</c>.</summary>
@@ -114,6 +129,9 @@ public sealed class IncDec : Expr
 
     /// <summary>True when the operator comes first (the value is the new one).</summary>
     public required bool Prefix { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<Expr> Children => [Target];
 }
 
 /// <summary><c>c ? a : b</c>.</summary>
@@ -127,6 +145,9 @@ public sealed class Ternary : Expr
 
     /// <summary>The value when false.</summary>
     public required Expr WhenFalse { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<Expr> Children => [Condition, WhenTrue, WhenFalse];
 }
 
 /// <summary><c>e-&gt;field</c> or <c>e.field</c>.</summary>
@@ -140,6 +161,9 @@ public sealed class FieldAccess : Expr
 
     /// <summary>True for <c>-&gt;</c>.</summary>
     public required bool Arrow { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<Expr> Children => [Target];
 }
 
 /// <summary><c>e[i]</c> on a pointer or array.</summary>
@@ -150,6 +174,9 @@ public sealed class IndexAccess : Expr
 
     /// <summary>The index.</summary>
     public required Expr Index { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<Expr> Children => [Target, Index];
 }
 
 /// <summary>A cast: <c>(uint8)e</c>, <c>(struct task_struct *)e</c>.</summary>
@@ -163,6 +190,9 @@ public sealed class Cast : Expr
 
     /// <summary>The operand.</summary>
     public required Expr Operand { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<Expr> Children => [Operand];
 }
 
 /// <summary>A tuple: <c>(a, b, c)</c>.</summary>
@@ -170,6 +200,9 @@ public sealed class TupleExpr : Expr
 {
     /// <summary>The elements (two or more).</summary>
     public required IReadOnlyList<Expr> Elements { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<Expr> Children => Elements;
 }
 
 /// <summary>A statement.</summary>

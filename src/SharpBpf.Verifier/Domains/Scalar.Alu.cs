@@ -16,7 +16,7 @@ public readonly partial struct Scalar
         if (alu32 ? IsConst32 && src.IsConst32 : IsConst && src.IsConst)
         {
             ulong a = ConstValue, b = src.ConstValue;
-            ulong r = alu32 ? Fold32(op, (uint)a, (uint)b, signed) : Fold64(op, a, b, signed);
+            AluSemantics.TryEvaluate(op, !alu32, a, b, signed, out ulong r);
             return Const(r);
         }
         var d = ToBounds();
@@ -156,47 +156,6 @@ public readonly partial struct Scalar
         b.VarOff = VarOff.ByteSwap(bits);
         return b.SyncToScalar() ?? Unknown;
     }
-
-    private static ulong Fold64(byte op, ulong a, ulong b, bool signed) => op switch
-    {
-        Opcodes.Add => a + b,
-        Opcodes.Sub => a - b,
-        Opcodes.Mul => a * b,
-        Opcodes.Or => a | b,
-        Opcodes.And => a & b,
-        Opcodes.Xor => a ^ b,
-        Opcodes.Lsh => a << (int)(b & 63),
-        Opcodes.Rsh => a >> (int)(b & 63),
-        Opcodes.Arsh => (ulong)((long)a >> (int)(b & 63)),
-        // RFC 9669: x / 0 = 0, x % 0 = x; LLONG_MIN / -1 = LLONG_MIN, LLONG_MIN % -1 = 0.
-        Opcodes.Div when b == 0 => 0,
-        Opcodes.Mod when b == 0 => a,
-        Opcodes.Div when signed => (long)b == -1 ? (ulong)(-(long)a) : (ulong)((long)a / (long)b),
-        Opcodes.Mod when signed => (long)b == -1 ? 0 : (ulong)((long)a % (long)b),
-        Opcodes.Div => a / b,
-        Opcodes.Mod => a % b,
-        _ => 0,
-    };
-
-    private static ulong Fold32(byte op, uint a, uint b, bool signed) => op switch
-    {
-        Opcodes.Add => a + b,
-        Opcodes.Sub => a - b,
-        Opcodes.Mul => a * b,
-        Opcodes.Or => a | b,
-        Opcodes.And => a & b,
-        Opcodes.Xor => a ^ b,
-        Opcodes.Lsh => a << (int)(b & 31),
-        Opcodes.Rsh => a >> (int)(b & 31),
-        Opcodes.Arsh => (uint)((int)a >> (int)(b & 31)),
-        Opcodes.Div when b == 0 => 0,
-        Opcodes.Mod when b == 0 => a,
-        Opcodes.Div when signed => (int)b == -1 ? (uint)(-(int)a) : (uint)((int)a / (int)b),
-        Opcodes.Mod when signed => (int)b == -1 ? 0 : (uint)((int)a % (int)b),
-        Opcodes.Div => a / b,
-        Opcodes.Mod => a % b,
-        _ => 0,
-    };
 
     private Scalar DivMod(byte op, Scalar src, bool alu32, bool signed)
     {
