@@ -3,32 +3,46 @@ using SharpBpf.Cli;
 using SharpBpf.Cli.Commands;
 using SharpBpf.Core.Diagnostics;
 
-// Run from the repository (./sharpbpf), a stale build is rebuilt first and the new binary runs instead.
-if (BuildFreshness.RebuildIfStale(args) is int rebuilt)
-    return rebuilt;
-// `trace` with only -e/-c/-v and positional words skips building and parsing the command tree (a fifth of
-// a one-liner's start-up: System.CommandLine's resources and parser); anything else goes the full way.
-if (TraceCommand.TryParseFast(args) is { } fast)
-    return Cli.Guard(fast);
-// So do bpftool's short read-only commands (prog/map/link/btf show, map dump, perf show).
-if (SharpBpf.Cli.Commands.Bpftool.BpftoolFastPath.TryParse(args) is { } bpftool)
-    return Cli.Guard(bpftool);
-var root = new RootCommand("sharpbpf: the eBPF toolkit in pure C#: assembler, disassembler, interpreter, object files, BTF, the kernel.");
-GlobalOptions.AddTo(root);
-root.Subcommands.Add(AsmCommand.Create());
-root.Subcommands.Add(DisasmCommand.Create());
-root.Subcommands.Add(RunCommand.Create());
-root.Subcommands.Add(ConformanceCommand.Create());
-root.Subcommands.Add(BtfCommand.Create());
-root.Subcommands.Add(ObjCommand.Create());
-root.Subcommands.Add(VerifyCommand.Create());
-root.Subcommands.Add(TraceCommand.Create());
-root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.ProgCommand.Create());
-root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.MapCommand.Create());
-root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.LinkCommand.Create());
-root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.LinkCommand.CreatePerf());
-root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.FeatureCommand.Create());
-return Cli.Invoke(root, args);
+// Run from the repository (./sharpbpf), the build checks on a second thread that it is current; a command waits
+// for the answer before its first output or lasting effect, and a stale build is rebuilt and the new binary
+// runs instead (BuildFreshness).
+BuildFreshness.Start();
+try
+{
+    // `trace` with only -e/-c/-v and positional words skips building and parsing the command tree (a fifth of
+    // a one-liner's start-up: System.CommandLine's resources and parser); anything else goes the full way.
+    // A one-liner compiles and loads its programs while the check runs.
+    if (TraceCommand.TryParseFast(args) is { } fast)
+        return Cli.Guard(fast);
+    BuildFreshness.AwaitFresh();
+    // So do bpftool's short read-only commands (prog/map/link/btf show, map dump, perf show).
+    if (SharpBpf.Cli.Commands.Bpftool.BpftoolFastPath.TryParse(args) is { } bpftool)
+        return Cli.Guard(bpftool);
+    var root = new RootCommand("sharpbpf: the eBPF toolkit in pure C#: assembler, disassembler, interpreter, object files, BTF, the kernel.");
+    GlobalOptions.AddTo(root);
+    root.Subcommands.Add(AsmCommand.Create());
+    root.Subcommands.Add(DisasmCommand.Create());
+    root.Subcommands.Add(RunCommand.Create());
+    root.Subcommands.Add(ConformanceCommand.Create());
+    root.Subcommands.Add(BtfCommand.Create());
+    root.Subcommands.Add(ObjCommand.Create());
+    root.Subcommands.Add(VerifyCommand.Create());
+    root.Subcommands.Add(TraceCommand.Create());
+    root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.ProgCommand.Create());
+    root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.MapCommand.Create());
+    root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.LinkCommand.Create());
+    root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.LinkCommand.CreatePerf());
+    root.Subcommands.Add(SharpBpf.Cli.Commands.Bpftool.FeatureCommand.Create());
+    return Cli.Invoke(root, args);
+}
+catch (StaleBuildException)
+{
+    return BuildFreshness.Rebuild(args);
+}
+finally
+{
+    BuildFreshness.Finish();
+}
 
 namespace SharpBpf.Cli
 {
@@ -57,16 +71,19 @@ namespace SharpBpf.Cli
             }
             catch (CliError e)
             {
+                BuildFreshness.AwaitFresh();
                 Console.Error.WriteLine($"sharpbpf: {e.Message}");
                 return e.ExitCode;
             }
             catch (BpfFormatException e)
             {
+                BuildFreshness.AwaitFresh();
                 Console.Error.WriteLine($"sharpbpf: {e.Diagnostic}");
                 return 1;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                BuildFreshness.AwaitFresh();
                 Console.Error.WriteLine($"sharpbpf: {e.Message}");
                 return 1;
             }

@@ -122,18 +122,30 @@ internal static class TraceCommand
         }
         catch (TraceCompileException e)
         {
+            BuildFreshness.AwaitFresh();
             Console.Error.Write(TraceErrorFormatter.Format(e.Diagnostics, source, file));
             return 1;
         }
         if (script.Warnings.Count > 0)
+        {
+            BuildFreshness.AwaitFresh();
             Console.Error.Write(TraceErrorFormatter.Format(script.Warnings, source, file));
+        }
         if (debug)
         {
+            BuildFreshness.AwaitFresh();
             PrintDebug(script);
             return 0;
         }
+        // The programs of an --unsafe script can act on the system (signal()) once attached; the others are
+        // seen only through the session's output, before which it waits for the build check.
+        if (allowUnsafe)
+            BuildFreshness.AwaitFresh();
         var stdout = new StreamWriter(StandardOutput.Open()) { AutoFlush = false };
-        var options = new TraceOptions { Command = command, Pid = pid, Format = format, Verbose = verbose, Cancellation = cancel.Token };
+        var options = new TraceOptions
+        {
+            Command = command, Pid = pid, Format = format, Verbose = verbose, Cancellation = cancel.Token, BeforeOutput = BuildFreshness.AwaitFresh,
+        };
         try
         {
             using var session = new TraceSession(script, options, stdout);
@@ -141,12 +153,14 @@ internal static class TraceCommand
         }
         catch (TraceRuntimeException e)
         {
+            BuildFreshness.AwaitFresh();
             stdout.Flush();
             Console.Error.WriteLine("ERROR: " + e.Message);
             return 1;
         }
         catch (BpfException e)
         {
+            BuildFreshness.AwaitFresh();
             stdout.Flush();
             Console.Error.WriteLine("ERROR: " + e.Message);
             return 1;

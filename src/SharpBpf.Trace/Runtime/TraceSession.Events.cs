@@ -294,7 +294,7 @@ public sealed partial class TraceSession
         // exited prints addresses), or once per executable when it caches user symbols.
         private UserSymbols User(int pid)
         {
-            if (!session._cacheUserSymbols)
+            if (!session.CacheUserSymbols)
                 return UserSymbols.Load(pid, _tables);
             string executable = Executable(pid);
             if (!_byExecutable.TryGetValue(executable, out var symbols))

@@ -32,7 +32,8 @@ public sealed partial class TraceSession : IDisposable
     private bool _exitRequested;
     private long _startTime;
     private bool _ending;
-    private readonly bool _cacheUserSymbols;
+    private bool? _cacheUserSymbols;
+    private Action? _beforeOutput;
 
     /// <summary>Creates the session; nothing touches the kernel until <see cref="Run"/>.</summary>
     public TraceSession(CompiledScript script, TraceOptions options, TextWriter output)
@@ -40,10 +41,16 @@ public sealed partial class TraceSession : IDisposable
         _script = script;
         _options = options;
         _resolver = new SessionResolver(this) { StrftimeFormats = script.Plan.StrftimeFormats };
-        // bpftrace caches user symbols per executable with -c or when ASLR is off (every process of a
-        // binary then maps it alike); otherwise it reads the process's mappings at every lookup
-        _cacheUserSymbols = options.Command is not null || !AslrEnabled();
         _output = TraceOutput.Create(options.Format, output, _resolver);
+        _beforeOutput = options.BeforeOutput;
+    }
+
+    // TraceOptions.BeforeOutput, once.
+    private void BeforeOutput()
+    {
+        var action = _beforeOutput;
+        _beforeOutput = null;
+        action?.Invoke();
     }
 
     /// <summary>Runs the script to its end (exit(), Ctrl-C, the -c command or -p process ending); returns the exit code.</summary>
@@ -52,6 +59,7 @@ public sealed partial class TraceSession : IDisposable
         if (_script.Targets.Count == 0)
         {
             // every attach point expanded to nothing: bpftrace says so on stdout and fails
+            BeforeOutput();
             _output.Writer.Write("No probes to attach\n");
             _output.Writer.Flush();
             return 1;
@@ -60,6 +68,7 @@ public sealed partial class TraceSession : IDisposable
         CreateMaps();
         LoadPrograms();
         AttachProbes();
+        BeforeOutput();
         _output.AttachedProbes(_script.Targets.Count);
         _output.Writer.Flush();
         Process? child = null;
@@ -143,6 +152,7 @@ public sealed partial class TraceSession : IDisposable
             {
                 // bpftrace 0.17 creates its maps after "Attaching N probes..." and words a stack map's
                 // failure so (kstack(0), or a limit above kernel.perf_event_max_stack)
+                BeforeOutput();
                 _output.AttachedProbes(_script.Targets.Count);
                 _output.Writer.Flush();
                 throw new TraceRuntimeException(
@@ -170,6 +180,7 @@ public sealed partial class TraceSession : IDisposable
             {
                 var watch = Stopwatch.StartNew();
                 ours = Verify(code, insns);
+                BeforeOutput();
                 _options.Errors.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"{targets[0].FullName}: {insns.Length} instructions; SharpBpf verifier: {(ours.Accepted ? "accepted" : "rejected")} in {watch.Elapsed.TotalMilliseconds:0.00} ms ({ours.Stats})"));
             }
@@ -185,7 +196,10 @@ public sealed partial class TraceSession : IDisposable
                 throw new TraceRuntimeException($"Error loading program: {targets[0].FullName}\n{explained}{e.Message}", e);
             }
             if (_options.Verbose && program.VerifierLog is { Length: > 0 } log)
+            {
+                BeforeOutput();
                 _options.Errors.WriteLine($"{targets[0].FullName}: {log.Trim()}");
+            }
             _programs.Add((program, targets));
         }
     }
@@ -328,11 +342,16 @@ public sealed partial class TraceSession : IDisposable
         _ring!.Consume(ref handler);
     }
 
+    // bpftrace caches user symbols per executable with -c or when ASLR is off (every process of a binary
+    // then maps it alike); otherwise it reads the process's mappings at every lookup. Asked at the first
+    // user symbol, not at start-up.
+    private bool CacheUserSymbols => _cacheUserSymbols ??= _options.Command is not null || !AslrEnabled();
+
     private static bool AslrEnabled()
     {
         try
         {
-            return File.ReadAllText("/proc/sys/kernel/randomize_va_space").Trim() != "0";
+            return KernelFiles.ReadAllText("/proc/sys/kernel/randomize_va_space").Trim() != "0";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -71,12 +71,20 @@ public sealed class TracefsEnvironment : ITraceEnvironment
         if (_formats.TryGetValue(key, out var cached))
             return cached;
         IReadOnlyList<TracepointField>? fields = null;
-        var matches = ExpandTracepoints(category, name);
-        if (matches.Count > 0)
+        // a name without wildcards is read at once (a missing one is an IOException), not looked up first
+        var (cat, ev) = Wildcard.HasWildcard(category) || Wildcard.HasWildcard(name) ? ExpandTracepoints(category, name).FirstOrDefault() : (category, name);
+        if (cat is not null)
         {
             try
             {
-                fields = TracepointFormat.Parse(matches[0].Category, matches[0].Name, KernelFiles.ReadAllText(Path.Combine(EventsRoot, matches[0].Category, matches[0].Name, "format"))).Fields.Where(f => !f.IsCommon).ToList();
+                var format = TracepointFormat.Parse(cat, ev, KernelFiles.ReadAllText(Path.Combine(EventsRoot, cat, ev, "format")));
+                var own = new List<TracepointField>(format.Fields.Count);
+                foreach (var f in format.Fields)
+                {
+                    if (!f.IsCommon)
+                        own.Add(f);
+                }
+                fields = own;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
