@@ -70,12 +70,34 @@ internal static class ProbeExpansion
         }
         if (resolved.Warning is { } warning)
             warnings.Add(new TraceDiagnostic(warning, ap.Span, IsWarning: true));
-        if (address || !(Wildcard.HasWildcard(resolved.Binary) || Wildcard.HasWildcard(function)))
+        if (address)
         {
             add($"{ap.Provider}:{resolved.Binary}:{function}", [resolved.Binary, function]);
             return;
         }
+        if (!(Wildcard.HasWildcard(resolved.Binary) || Wildcard.HasWildcard(function)))
+        {
+            // bpftrace 0.17 matches a plain name against the binary's functions too: one it does not have
+            // adds no target, silently (`No probes to attach` when nothing else is left)
+            if (HasFunction(resolved.Binary, function))
+                add($"{ap.Provider}:{resolved.Binary}:{function}", [resolved.Binary, function]);
+            return;
+        }
         foreach (var (file, name) in UprobeTargets.Match(resolved.Binary, function, pid))
             add($"{ap.Provider}:{file}:{name}", [file, name]);
+    }
+
+    // A function symbol of that name (".part.N" clones excepted, as bpftrace's matcher skips them); a binary
+    // whose symbols cannot be read keeps the target, for attaching to say what is wrong.
+    private static bool HasFunction(string binary, string function)
+    {
+        try
+        {
+            return !function.Contains(".part.", StringComparison.Ordinal) && ElfSymbolTable.LoadCached(binary).AddressOf(function) is not null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return true;
+        }
     }
 }

@@ -108,6 +108,14 @@ public sealed class BpftraceParityTests
     [InlineData(false, "BEGIN { @ = kstack(foo); }")]
     [InlineData(false, "BEGIN { @ = kstack(0); }")]
     [InlineData(false, "BEGIN { @ = ustack(perf, 1024); }")]
+    // a count() map without keys holding nothing prints as 0 (cleared, deleted, printed); keyed ones print nothing
+    [InlineData(false, "BEGIN { @x = count(); clear(@x); exit(); }")]
+    [InlineData(false, "BEGIN { @x = count(); delete(@x); print(@x); @y[1] = count(); delete(@y[1]); @z = sum(1); clear(@z); exit(); }")]
+    // a uprobe on a function the binary does not have adds no probe, silently
+    [InlineData(false, "uprobe:/bin/bash:sharpbpf_no_such_function { printf(\"x\\n\"); }")]
+    [InlineData(false, "uprobe:/bin/bash:sharpbpf_no_such_function { @x = count(); } END { printf(\"end\\n\"); } BEGIN { exit(); }")]
+    // (with `probe` in the action bpftrace 0.17 then fails: "Code not generated for probe", a bug not copied)
+    [InlineData(false, "uretprobe:/bin/bash:sharpbpf_no_such_function, BEGIN { printf(\"hi\\n\"); exit(); }")]
     public void Matches_bpftrace(bool allowUnsafe, string script)
     {
         Bpftrace.Require();

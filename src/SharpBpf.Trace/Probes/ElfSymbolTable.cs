@@ -64,6 +64,24 @@ public sealed class ElfSymbolTable
         return new ElfSymbolTable(path, elf.ObjectType, symbols);
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTime Written, long Length, ElfSymbolTable Table)> s_loaded = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <see cref="Load"/>, read once per process while the file stays the same (its time and length): probe
+    /// expansion and attaching both look a uprobe's function up.
+    /// </summary>
+    public static ElfSymbolTable LoadCached(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+            throw new FileNotFoundException($"{path}: no such file", path);
+        if (s_loaded.TryGetValue(path, out var known) && known.Written == info.LastWriteTimeUtc && known.Length == info.Length)
+            return known.Table;
+        var table = Load(path);
+        s_loaded[path] = (info.LastWriteTimeUtc, info.Length, table);
+        return table;
+    }
+
     private static ElfFile Parse(string path)
     {
         var data = File.ReadAllBytes(path);

@@ -244,6 +244,10 @@ public sealed partial class TraceSession
         }
         foreach (var id in order)
             snap.AddHistogram(histograms[id].Key, histograms[id].Buckets);
+        // bpftrace 0.17 prints a count() map without keys as 0 when it holds nothing (never counted, cleared
+        // or deleted), in print() and at exit, text and JSON; the other kinds print nothing then
+        if (kind == TypeKind.Count && info.KeyTypes.Count == 0 && snap.Entries.Count == 0)
+            snap.Add([], 0);
         return snap;
     }
 

@@ -299,7 +299,7 @@ public sealed partial class TraceSession : IDisposable
             ElfSymbolTable? symbols;
             try
             {
-                symbols = ElfSymbolTable.Load(path);
+                symbols = ElfSymbolTable.LoadCached(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
