@@ -34,15 +34,19 @@ internal static class BuildFreshness
     private static Thread? s_thread;
     private static volatile int s_state = Fresh;
 
-    /// <summary>Starts the check when run from the repository's wrapper; otherwise the build counts as fresh.</summary>
-    public static void Start()
+    /// <summary>
+    /// Starts the check when run from the repository's wrapper (otherwise the build counts as fresh): on a
+    /// thread of its own when <paramref name="background"/> (the command has work to do before its first output),
+    /// else at once on the calling thread (a thread's start would cost more than it hides).
+    /// </summary>
+    public static void Start(bool background)
     {
         string? dir = Environment.GetEnvironmentVariable("SHARPBPF_BUILD_DIR");
         if (string.IsNullOrEmpty(dir) || string.IsNullOrEmpty(Environment.GetEnvironmentVariable("SHARPBPF_WRAPPER")))
             return;
-        if (RuntimeInformation.ProcessArchitecture != Architecture.X64 || !OperatingSystem.IsLinux())
+        if (!background || RuntimeInformation.ProcessArchitecture != Architecture.X64 || !OperatingSystem.IsLinux())
         {
-            s_state = IsStaleManaged(dir) ? Stale : Fresh;
+            s_state = IsStale(dir) ? Stale : Fresh;
             return;
         }
         var check = new Check(dir, sched_getcpu());

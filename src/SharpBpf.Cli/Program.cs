@@ -3,16 +3,16 @@ using SharpBpf.Cli;
 using SharpBpf.Cli.Commands;
 using SharpBpf.Core.Diagnostics;
 
-// Run from the repository (./sharpbpf), the build checks on a second thread that it is current; a command waits
-// for the answer before its first output or lasting effect, and a stale build is rebuilt and the new binary
-// runs instead (BuildFreshness).
-BuildFreshness.Start();
+// Run from the repository (./sharpbpf), the build checks that it is current, and a stale build is rebuilt and the
+// new binary runs instead (BuildFreshness). `trace` with only -e/-c/-v and positional words skips building and
+// parsing the command tree (a fifth of a one-liner's start-up: System.CommandLine's resources and parser), and
+// compiles, loads and attaches its programs while the check runs on a second thread; it waits for the answer
+// before its first output. Anything else waits at once and goes the full way.
+var fast = TraceCommand.TryParseFast(args);
+BuildFreshness.Start(background: fast is not null);
 try
 {
-    // `trace` with only -e/-c/-v and positional words skips building and parsing the command tree (a fifth of
-    // a one-liner's start-up: System.CommandLine's resources and parser); anything else goes the full way.
-    // A one-liner compiles and loads its programs while the check runs.
-    if (TraceCommand.TryParseFast(args) is { } fast)
+    if (fast is not null)
         return Cli.Guard(fast);
     BuildFreshness.AwaitFresh();
     // So do bpftool's short read-only commands (prog/map/link/btf show, map dump, perf show).
