@@ -23,10 +23,13 @@ internal static class Bpftrace
     }
 
     /// <summary>Runs bpftrace to its end; returns its exit code, stdout and stderr.</summary>
-    public static (int Exit, string Out, string Err) Run(params string[] args)
+    public static (int Exit, string Out, string Err) Run(params string[] args) => RunWith(null, args);
+
+    /// <summary><see cref="Run"/> with BPFTRACE_MAX_PROBES set to <paramref name="maxProbes"/> (unset when null).</summary>
+    public static (int Exit, string Out, string Err) RunWith(string? maxProbes, params string[] args)
     {
         Require();
-        using var p = Start(args);
+        using var p = StartWith(maxProbes, args);
         var stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         string stdout = p.StandardOutput.ReadToEnd();
         if (!p.WaitForExit(120_000))
@@ -67,9 +70,14 @@ internal static class Bpftrace
         return stdout.ToString();
     }
 
-    private static Process Start(params string[] args)
+    private static Process Start(params string[] args) => StartWith(null, args);
+
+    private static Process StartWith(string? maxProbes, string[] args)
     {
         var psi = new ProcessStartInfo(Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.Environment.Remove("BPFTRACE_MAX_PROBES");
+        if (maxProbes is not null)
+            psi.Environment["BPFTRACE_MAX_PROBES"] = maxProbes;
         foreach (var a in args)
             psi.ArgumentList.Add(a);
         return Process.Start(psi)!;

@@ -127,6 +127,47 @@ public sealed class BpftraceParityTests
     }
 
     /// <summary>
+    /// BPFTRACE_MAX_PROBES: the probes a script attaches (BEGIN and END included, uprobes on missing functions
+    /// not) against the limit, and how bpftrace 0.17 reads the variable (stoull). Over the limit nothing is
+    /// attached, so the wildcard over every syscall tracepoint stays safe.
+    /// </summary>
+    [Theory]
+    [InlineData(null, "tracepoint:syscalls:* { @ = count(); } BEGIN { exit(); }")]
+    [InlineData("0", "BEGIN { printf(\"hi\\n\"); exit(); }")]
+    [InlineData("1", "BEGIN { printf(\"hi\\n\"); exit(); } END { }")]
+    [InlineData("1", "uprobe:/bin/bash:sharpbpf_no_such_function, BEGIN { printf(\"hi\\n\"); exit(); }")]
+    [InlineData("2", "tracepoint:syscalls:sys_enter_read* { @ = count(); } BEGIN { exit(); }")]
+    [InlineData(" 7x", "BEGIN { printf(\"hi\\n\"); exit(); }")]
+    [InlineData("-1", "BEGIN { printf(\"hi\\n\"); exit(); }")]
+    public void The_probe_limit_matches_bpftrace(string? limit, string script)
+    {
+        Bpftrace.Require();
+        var theirs = Bpftrace.RunWith(limit, "-e", script);
+        Assert.True(SharpBpf.Trace.Runtime.TraceOptions.TryParseMaxProbes(limit, out var max));
+        var ours = TraceTestKit.RunLikeCli(script, maxProbes: max ?? SharpBpf.Trace.Runtime.TraceOptions.DefaultMaxProbes);
+        Assert.Equal(theirs.Err, ours.Err);
+        Assert.Equal(theirs.Out, ours.Out);
+        Assert.Equal(theirs.Exit, ours.Exit);
+    }
+
+    [Theory]
+    [InlineData(null, true, null)]
+    [InlineData("512", true, 512UL)]
+    [InlineData("  +12abc", true, 12UL)]
+    [InlineData("-1", true, ulong.MaxValue)]
+    [InlineData("0", true, 0UL)]
+    [InlineData("18446744073709551615", true, ulong.MaxValue)]
+    [InlineData("18446744073709551616", false, null)]
+    [InlineData("abc", false, null)]
+    [InlineData("", false, null)]
+    [InlineData("-", false, null)]
+    public void BPFTRACE_MAX_PROBES_reads_as_stoull(string? text, bool valid, ulong? expected)
+    {
+        Assert.Equal(valid, SharpBpf.Trace.Runtime.TraceOptions.TryParseMaxProbes(text, out var limit));
+        Assert.Equal(expected, limit);
+    }
+
+    /// <summary>
     /// Stack limits and modes printed from BEGIN, which both tools run through BPF_PROG_TEST_RUN: frame
     /// counts, indents, perf's tab/address/module layout. Addresses and offsets are masked (the program's
     /// own frame and the process's mappings differ between runs).

@@ -43,7 +43,7 @@ internal static class TraceTestKit
     /// output has the line <paramref name="ready"/> (printed by BEGIN, after attaching), the session
     /// running on another thread meanwhile; <paramref name="allowUnsafe"/> is <c>--unsafe</c>.
     /// </summary>
-    public static (int Exit, string Out, string Err) RunLikeCli(string source, string? command = null, string? ready = null, Action? trigger = null, bool allowUnsafe = false)
+    public static (int Exit, string Out, string Err) RunLikeCli(string source, string? command = null, string? ready = null, Action? trigger = null, bool allowUnsafe = false, ulong maxProbes = TraceOptions.DefaultMaxProbes)
     {
         RequireKernel();
         CompiledScript script;
@@ -63,7 +63,7 @@ internal static class TraceTestKit
             lock (writer)
                 return output.ToString();
         }
-        var run = Task.Run(() => RunSession(script, command, "text", writer));
+        var run = Task.Run(() => RunSession(script, command, "text", writer, maxProbes));
         if (trigger is not null)
         {
             while (!run.IsCompleted && !Text().Contains("\n" + ready + "\n", StringComparison.Ordinal))
@@ -85,10 +85,10 @@ internal static class TraceTestKit
         return (exit, Text(), err);
     }
 
-    private static int RunSession(CompiledScript script, string? command, string format, TextWriter writer)
+    private static int RunSession(CompiledScript script, string? command, string format, TextWriter writer, ulong maxProbes = TraceOptions.DefaultMaxProbes)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        using var session = new TraceSession(script, new TraceOptions { Command = command, Format = format, Cancellation = cts.Token }, writer);
+        using var session = new TraceSession(script, new TraceOptions { Command = command, Format = format, Cancellation = cts.Token, MaxProbes = maxProbes }, writer);
         return session.Run();
     }
 

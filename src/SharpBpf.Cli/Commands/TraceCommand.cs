@@ -84,6 +84,13 @@ internal static class TraceCommand
 
     private static int Run(string? source, string[] args, string? command, int? pid, string format, bool list, bool debug, bool verbose, bool allowUnsafe)
     {
+        // bpftrace reads its probe limit before anything else, listing and -d included
+        if (!TraceOptions.TryParseMaxProbes(Environment.GetEnvironmentVariable("BPFTRACE_MAX_PROBES"), out var maxProbes))
+        {
+            BuildFreshness.AwaitFresh();
+            Console.Error.WriteLine("ERROR: Env var 'BPFTRACE_MAX_PROBES' did not contain a valid uint64_t, or was zero-valued.");
+            return 1;
+        }
         if (format is not ("text" or "json"))
             throw new CliError($"Invalid output format \"{format}\"; valid formats: text, json", 2);
         if (list)
@@ -145,6 +152,7 @@ internal static class TraceCommand
         var options = new TraceOptions
         {
             Command = command, Pid = pid, Format = format, Verbose = verbose, Cancellation = cancel.Token, BeforeOutput = BuildFreshness.AwaitFresh,
+            MaxProbes = maxProbes ?? TraceOptions.DefaultMaxProbes,
         };
         try
         {

@@ -15,6 +15,42 @@ public sealed class TraceOptions
     /// <summary>-v: print programs' verifier statistics and our verifier's verdicts.</summary>
     public bool Verbose { get; init; }
 
+    /// <summary>The most probes a script may attach (bpftrace's BPFTRACE_MAX_PROBES, 512 unless set).</summary>
+    public ulong MaxProbes { get; init; } = DefaultMaxProbes;
+
+    /// <summary>bpftrace 0.17's limit when BPFTRACE_MAX_PROBES is not set.</summary>
+    public const ulong DefaultMaxProbes = 512;
+
+    /// <summary>
+    /// BPFTRACE_MAX_PROBES's value read as bpftrace 0.17 reads it (C++'s stoull: leading spaces, a sign, the
+    /// decimal digits up to the first other character; "-1" wraps to the largest value); null when unset,
+    /// false when it holds no number or one too large.
+    /// </summary>
+    public static bool TryParseMaxProbes(string? text, out ulong? limit)
+    {
+        limit = null;
+        if (text is null)
+            return true;
+        int i = 0;
+        while (i < text.Length && text[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
+            i++;
+        bool negative = false;
+        if (i < text.Length && text[i] is '+' or '-')
+            negative = text[i++] == '-';
+        int start = i;
+        ulong value = 0;
+        for (; i < text.Length && char.IsAsciiDigit(text[i]); i++)
+        {
+            if (value > (ulong.MaxValue - (ulong)(text[i] - '0')) / 10)
+                return false;
+            value = value * 10 + (ulong)(text[i] - '0');
+        }
+        if (i == start)
+            return false;
+        limit = negative ? unchecked(0 - value) : value;
+        return true;
+    }
+
     /// <summary>Where diagnostics go (stderr).</summary>
     public TextWriter Errors { get; init; } = Console.Error;
 

@@ -56,6 +56,11 @@ public sealed partial class TraceSession : IDisposable
     /// <summary>Runs the script to its end (exit(), Ctrl-C, the -c command or -p process ending); returns the exit code.</summary>
     public int Run()
     {
+        if ((ulong)_script.Targets.Count > _options.MaxProbes)
+        {
+            throw new TraceRuntimeException($"Can't attach to {_script.Targets.Count} probes because it exceeds the current limit of {_options.MaxProbes} probes.\n" +
+                "You can increase the limit through the BPFTRACE_MAX_PROBES environment variable, but BE CAREFUL since a high number of probes attached can cause your system to crash.");
+        }
         if (_script.Targets.Count == 0)
         {
             // every attach point expanded to nothing: bpftrace says so on stdout and fails
