@@ -229,7 +229,10 @@ public sealed partial class CodeGenerator
                 _e.Call(Helpers.MapLookupElem);
                 int missing = _e.NewLabel();
                 _e.JumpImm(Opcodes.Jeq, 0, 0, missing);
-                CopyFrom(0, off, Align8(size));
+                if (NeedsTupleCopy(slot, e.Type))
+                    CopyTuple(0, 0, e.Type, slot, off);
+                else
+                    CopyFrom(0, off, Align8(size));
                 _e.Mark(missing);
                 return;
             }
@@ -248,7 +251,9 @@ public sealed partial class CodeGenerator
             default:
             {
                 int src = Mem(e);
-                if (src != off)
+                if (NeedsTupleCopy(slot, e.Type))
+                    CopyTuple(Fp, src, e.Type, slot, off);
+                else if (src != off)
                     CopyFrom(Fp, off, Align8(size), src);
                 return;
             }
@@ -259,6 +264,26 @@ public sealed partial class CodeGenerator
         source.Kind == TypeKind.Pointer ? (IsUser(source) ? Helpers.ProbeReadUserStr : Helpers.ProbeReadKernelStr) : Helpers.ProbeReadStr;
 
     // Copies `size` bytes (a multiple of 8, or the tail in smaller loads) from [srcReg + srcOff] to the stack at `off`.
+    // A tuple stored with other string sizes than the slot's (SemanticAnalyzer.WiderTuple): its elements sit at
+    // other offsets, so they are copied one by one.
+    private static bool NeedsTupleCopy(TraceType slot, TraceType source) =>
+        slot.Kind == TypeKind.Tuple && source.Kind == TypeKind.Tuple && !slot.Equals(source);
+
+    private void CopyTuple(int srcReg, int srcOff, TraceType source, TraceType slot, int off)
+    {
+        int[] from = source.TupleOffsets(), to = slot.TupleOffsets();
+        for (int i = 0; i < slot.Elements.Count && i < source.Elements.Count; i++)
+        {
+            TraceType s = source.Elements[i], d = slot.Elements[i];
+            if (s.Kind == TypeKind.Tuple && d.Kind == TypeKind.Tuple)
+                CopyTuple(srcReg, srcOff + from[i], s, d, off + to[i]);
+            else if (s.Kind == TypeKind.String && d.Kind == TypeKind.String && s.Size > d.Size)
+                CopyFrom(srcReg, off + to[i], d.Size - 1, srcOff + from[i]); // cut, ended by the slot's zeroed last byte
+            else
+                CopyFrom(srcReg, off + to[i], Math.Min(ResourcePlan.StoredSize(s), ResourcePlan.StoredSize(d)), srcOff + from[i]);
+        }
+    }
+
     private void CopyFrom(int srcReg, int off, int size, int srcOff = 0)
     {
         int i = 0;

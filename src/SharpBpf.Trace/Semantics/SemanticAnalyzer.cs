@@ -21,6 +21,9 @@ public sealed partial class SemanticAnalyzer
     private Dictionary<string, TraceType> _variables = new(StringComparer.Ordinal);
     private ProbeKind _kind;
     private Probe _probe = null!;
+    private int _probeIndex;
+    // the first pass's variables per probe: their types after every assignment
+    private List<IReadOnlyDictionary<string, TraceType>>? _firstPass;
     private AttachPoint _attach = null!;
     private int _loopDepth;
     // The call being visited as an assignment's value or a map key (bpftrace's call.map, call.var, call.key_for_map).
@@ -54,7 +57,7 @@ public sealed partial class SemanticAnalyzer
     public static Result Analyze(ScriptAst script, ITraceEnvironment env)
     {
         var a = new SemanticAnalyzer(script, env);
-        a.Run();
+        a._firstPass = a.Run();
         a._diagnostics = [];
         a._final = true;
         var variables = a.Run();
@@ -78,6 +81,7 @@ public sealed partial class SemanticAnalyzer
         foreach (var probe in _script.Probes)
         {
             _probe = probe;
+            _probeIndex = all.Count;
             _variables = new Dictionary<string, TraceType>(StringComparer.Ordinal);
             foreach (var ap in probe.AttachPoints)
                 CheckAttachPoint(ap);
@@ -240,8 +244,13 @@ public sealed partial class SemanticAnalyzer
                 }
                 if (_variables.TryGetValue(v.Name, out var existing) && existing.Kind != TypeKind.None)
                 {
-                    if (existing.Kind == TypeKind.Tuple && valueType.Kind == TypeKind.Tuple && !Compatible(existing, valueType))
-                        Error($"Tuple type mismatch: {existing} != {valueType}.", a.Span);
+                    if (existing.Kind == TypeKind.Tuple && valueType.Kind == TypeKind.Tuple)
+                    {
+                        if (WiderTuple(existing, valueType) is { } wider)
+                            _variables[v.Name] = wider;
+                        else
+                            Error($"Tuple type mismatch: {existing} != {valueType}.", a.Span);
+                    }
                     else if (!Compatible(existing, valueType))
                         Error($"Type mismatch for {v.Name}: trying to assign value of type '{valueType}' when variable already contains a value of type '{existing}'", a.Span);
                     else if (existing.Kind == TypeKind.String && valueType.Size > existing.Size)
@@ -249,7 +258,15 @@ public sealed partial class SemanticAnalyzer
                 }
                 else
                 {
-                    _variables[v.Name] = IntegerWidened(valueType);
+                    var type = IntegerWidened(valueType);
+                    // a tuple variable takes the widest strings of all its assignments (the first pass saw them
+                    // all) from its first assignment on, so every read and write of it has one layout
+                    if (type.Kind == TypeKind.Tuple && _firstPass is not null && _firstPass[_probeIndex].TryGetValue(v.Name, out var last) &&
+                        WiderTuple(type, last) is { } widest)
+                    {
+                        type = widest;
+                    }
+                    _variables[v.Name] = type;
                 }
                 v.Type = _variables[v.Name];
                 break;
@@ -257,8 +274,14 @@ public sealed partial class SemanticAnalyzer
             case MapAccess m:
             {
                 var info = MapFor(m, assigning: true);
-                if (info.Value.Kind == TypeKind.Tuple && valueType.Kind == TypeKind.Tuple && !Compatible(info.Value, valueType))
-                    Error($"Tuple type mismatch: {info.Value} != {valueType}.", a.OpSpan);
+                if (info.Value.Kind == TypeKind.Tuple && valueType.Kind == TypeKind.Tuple)
+                {
+                    // as a variable's: the widest strings of all its assignments (the map's type outlives a pass)
+                    if (WiderTuple(info.Value, valueType) is { } wider)
+                        info.Value = wider;
+                    else
+                        Error($"Tuple type mismatch: {info.Value} != {valueType}.", a.OpSpan);
+                }
                 else if (info.Value.Kind != TypeKind.None && !Compatible(info.Value, valueType))
                 {
                     // bpftrace's message really lacks the closing quote.
@@ -288,6 +311,32 @@ public sealed partial class SemanticAnalyzer
             TypeKind.Lhist => a.LhistBounds == b.LhistBounds,
             _ => true,
         };
+    }
+
+    /// <summary>
+    /// Two tuple types that differ at most in their strings' sizes (bpftrace 0.17 lets a tuple variable or map
+    /// value be assigned tuples whose strings differ in size, and keeps each string whole): the tuple with each
+    /// string the larger of the two; null when they differ otherwise.
+    /// </summary>
+    internal static TraceType? WiderTuple(TraceType a, TraceType b)
+    {
+        if (a.Kind != TypeKind.Tuple || b.Kind != TypeKind.Tuple || a.Elements.Count != b.Elements.Count)
+            return null;
+        var elements = new List<TraceType>(a.Elements.Count);
+        for (int i = 0; i < a.Elements.Count; i++)
+        {
+            TraceType x = a.Elements[i], y = b.Elements[i];
+            if (x.Kind == TypeKind.String && y.Kind == TypeKind.String)
+                elements.Add(x.Size >= y.Size ? x : y);
+            else if (x.Kind == TypeKind.Tuple && y.Kind == TypeKind.Tuple && WiderTuple(x, y) is { } inner)
+                elements.Add(inner);
+            else if (x.Kind != TypeKind.Tuple && Compatible(x, y))
+                elements.Add(x);
+            else
+                return null;
+        }
+        var wider = TraceType.Tuple(elements);
+        return wider.Equals(a) ? a : wider;
     }
 
     private static bool TupleCompatible(TraceType a, TraceType b)
