@@ -35,6 +35,11 @@ internal static class ProbeExpansion
                     case ProbeKind.Uprobe or ProbeKind.Uretprobe when ap.Parts.Count == 2:
                         ExpandUprobe(ap, (env as TracefsEnvironment)?.Pid, Add, errors, warnings);
                         break;
+                    case ProbeKind.Interval or ProbeKind.Profile when ap.Parts.Count == 2 && BpftraceInt.TryParseUInt(ap.Parts[1], out ulong rate, out _):
+                        // the rate as bpftrace reads it (1e+2, 1_0, 0x10), and as `probe` then names it
+                        string number = rate.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        Add($"{ap.Provider}:{ap.Parts[0]}:{number}", [ap.Parts[0], number]);
+                        break;
                     case ProbeKind.Software or ProbeKind.Hardware when wildcard:
                         // bpftrace 0.17 names the hardware type for both (semantic_analyser.cpp)
                         errors.Add(new TraceDiagnostic("wildcards are not allowed for hardware probe type", ap.Span));

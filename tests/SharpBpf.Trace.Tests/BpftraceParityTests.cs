@@ -124,6 +124,26 @@ public sealed class BpftraceParityTests
     [InlineData(false, "BEGIN { $t = ((1, \"a\"), \"x\"); $t = ((2, \"bbbbbbbbbbbb\"), \"yyyyyyyyyyyy\"); print($t); exit(); }")]
     [InlineData(false, "BEGIN { $t = (1, \"a\"); $t = (\"b\", 2); exit(); }")]
     [InlineData(false, "BEGIN { $t = (1, \"a\"); $t = (1, \"a\", 3); exit(); }")]
+    // interval and profile rates read as bpftrace 0.17's int_parser reads them, and its unit and rate errors
+    [InlineData(false, "interval:x:abc { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "profile:s:abc { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "interval:s:1x { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "profile:ns:5 { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "interval:s:99999999999999999999 { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "profile:ms:1e { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "interval:ms:1e20 { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "profile:ms:1e2x { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "interval:ms:1.5 { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "profile:ms:08 { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "interval:ms:1e19 { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "profile:ms:0x { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "interval:ms:1e-1 { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "profile:ms:_ { exit(); } BEGIN { exit(); }")]
+    [InlineData(false, "profile:s:-1 { exit(); }")]
+    [InlineData(false, "profile:hz:0 { exit(); }")]
+    [InlineData(false, "interval:ms:1e+2 { printf(\"%s\\n\", probe); exit(); }")]
+    [InlineData(false, "interval:ms:1_0 { printf(\"%s\\n\", probe); exit(); }")]
+    [InlineData(false, "interval:us:0X10 { exit(); } END { printf(\"end\\n\"); }")]
     public void Matches_bpftrace(bool allowUnsafe, string script)
     {
         Bpftrace.Require();

@@ -109,7 +109,8 @@ public sealed class ProbesTests
     [InlineData("profile:*", "profile probe type requires 2 arguments")]
     [InlineData("uprobe:/bin/bash", "uprobe probe type requires 2 arguments")]
     [InlineData("tp:sched:sched_switch", "Invalid probe type: tp")]
-    [InlineData("interval:s:x", "interval rate 'x' is not a number")]
+    [InlineData("interval:s:x", "stoull")]
+    [InlineData("interval:ns:1", "ns is not an accepted unit of time")]
     public void Probe_spec_errors_are_worded_as_bpftrace(string text, string error)
     {
         Assert.False(ProbeSpec.TryParse(text, out _, out var message));

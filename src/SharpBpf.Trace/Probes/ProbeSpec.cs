@@ -84,10 +84,10 @@ public sealed record ProbeSpec(ProbeKind Kind, IReadOnlyList<string> Arguments)
             case ProbeKind.Profile or ProbeKind.Interval:
                 if (args.Count != 2)
                     return Fail($"{name} probe type requires 2 arguments", out error);
-                if (!ulong.TryParse(args[1], out _))
-                    return Fail($"{name} rate '{args[1]}' is not a number", out error);
-                if (args[0] is not ("hz" or "s" or "ms" or "us" or "ns"))
-                    return Fail($"{args[0]} is not an accepted unit", out error);
+                if (!BpftraceInt.TryParseUInt(args[1], out _, out string? rateError))
+                    return Fail(rateError, out error);
+                if (args[0] is not ("hz" or "s" or "ms" or "us"))
+                    return Fail($"{args[0]} is not an accepted unit of time", out error);
                 break;
             case ProbeKind.Software or ProbeKind.Hardware:
                 if (args.Count is 0 or > 2 || args[0].Length == 0)
@@ -109,13 +109,12 @@ public sealed record ProbeSpec(ProbeKind Kind, IReadOnlyList<string> Arguments)
     {
         if (Kind is not (ProbeKind.Interval or ProbeKind.Profile))
             throw new InvalidOperationException($"{Name} has no period");
-        ulong n = ulong.Parse(Arguments[1], System.Globalization.CultureInfo.InvariantCulture);
+        ulong n = BpftraceInt.TryParseUInt(Arguments[1], out ulong rate, out _) ? rate : throw new FormatException($"{Name}: bad rate");
         return Arguments[0] switch
         {
             "s" => n * 1_000_000_000,
             "ms" => n * 1_000_000,
             "us" => n * 1_000,
-            "ns" => n,
             _ => n == 0 ? 0 : 1_000_000_000 / n,
         };
     }

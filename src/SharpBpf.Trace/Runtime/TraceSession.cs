@@ -278,7 +278,7 @@ public sealed partial class TraceSession : IDisposable
             case ProbeKind.Profile:
             {
                 string unit = parts.Count == 2 ? parts[0] : "hz";
-                ulong n = ulong.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture);
+                ulong n = BpftraceInt.TryParseUInt(parts[^1], out ulong rate, out _) ? rate : throw new TraceRuntimeException($"Error attaching probe: '{t.FullName}': bad rate");
                 var options = unit == "hz"
                     ? new PerfEventOptions { SampleFrequency = n, Cpus = t.Kind == ProbeKind.Interval ? [0] : null, Pid = -1 }
                     : new PerfEventOptions { SamplePeriod = n * unit switch { "s" => 1_000_000_000UL, "ms" => 1_000_000UL, "us" => 1_000UL, _ => 1UL }, Cpus = t.Kind == ProbeKind.Interval ? [0] : null };

@@ -134,12 +134,18 @@ public sealed partial class SemanticAnalyzer
                 break;
             case ProbeKind.Interval:
             case ProbeKind.Profile:
+                // as bpftrace 0.17: the parser reads the rate (BpftraceInt), the analyser checks the unit, then
+                // a profile's rate; an interval of 0 passes there and fails to attach, which we say here
                 if (ap.Parts.Count != 2)
                     Error($"{ap.Provider} probe type requires 2 arguments", ap.Span);
+                else if (!BpftraceInt.TryParseUInt(ap.Parts[1], out ulong n, out string? rateError))
+                    Error(rateError, ap.Span);
                 else if (ap.Parts[0] is not ("s" or "ms" or "us" or "hz"))
-                    Error($"{ap.Provider} probe type requires unit of either 'hz', 's', 'ms' or 'us'", ap.Span);
-                else if (!ulong.TryParse(ap.Parts[1], out ulong n) || n == 0)
-                    Error($"{ap.Provider} probe type requires a positive integer frequency or period", ap.Span);
+                    Error($"{ap.Parts[0]} is not an accepted unit of time", ap.Span);
+                else if (kind == ProbeKind.Profile && (long)n <= 0)
+                    Error("profile frequency should be a positive integer", ap.Span); // 0.17 compares the rate as signed
+                else if (n == 0)
+                    Error("interval probe type requires a positive integer frequency or period", ap.Span);
                 break;
             case ProbeKind.Software:
                 if (ap.Parts.Count is not (1 or 2))

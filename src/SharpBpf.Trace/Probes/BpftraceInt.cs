@@ -1,0 +1,95 @@
+namespace SharpBpf.Trace.Probes;
+
+/// <summary>
+/// bpftrace 0.17's reading of an unsigned number in an attach point (interval and profile rates): its
+/// int_parser. Digit separators (<c>_</c>) are dropped; C++'s stoull with base 0 reads the rest (leading
+/// spaces, a sign, <c>0x</c> hex, <c>0</c> octal, decimal; <c>-1</c> wraps); a trailing <c>e</c>/<c>E</c>
+/// and a number scale it by a power of ten (<c>1e3</c>, <c>1E+2</c>), and anything else left is an error.
+/// The errors are bpftrace's texts.
+/// </summary>
+public static class BpftraceInt
+{
+    /// <summary>Reads <paramref name="text"/>; false with bpftrace's message in <paramref name="error"/> when it cannot.</summary>
+    public static bool TryParseUInt(string text, out ulong value, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        value = 0;
+        error = null;
+        string n = text.Replace("_", "", StringComparison.Ordinal);
+        if (!Stoull(n, out ulong coefficient, out int end))
+        {
+            error = "stoull";
+            return false;
+        }
+        if (end == n.Length)
+        {
+            value = coefficient;
+            return true;
+        }
+        if (n[end] is not ('e' or 'E'))
+        {
+            error = "Found trailing non-numeric characters";
+            return false;
+        }
+        string exponentText = n[(end + 1)..];
+        if (!TryParseUInt(exponentText, out ulong exponent, out string? inner))
+        {
+            error = $"Exponent part of scientific literal is not a valid number: {exponentText}: {inner}";
+            return false;
+        }
+        if (exponent > 18)
+        {
+            error = $"Exponent will overflow integer range: {exponentText}";
+            return false;
+        }
+        ulong scale = 1;
+        for (ulong i = 0; i < exponent; i++)
+            scale *= 10;
+        value = unchecked(coefficient * scale);
+        return true;
+    }
+
+    // std::stoull(s, &end, 0): false when no digits are read or the value overflows (both throw in C++).
+    private static bool Stoull(string s, out ulong value, out int end)
+    {
+        value = 0;
+        end = 0;
+        int i = 0;
+        while (i < s.Length && s[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
+            i++;
+        bool negative = false;
+        if (i < s.Length && s[i] is '+' or '-')
+            negative = s[i++] == '-';
+        int radix = 10;
+        if (i + 1 < s.Length && s[i] == '0' && s[i + 1] is 'x' or 'X' && i + 2 < s.Length && Uri.IsHexDigit(s[i + 2]))
+        {
+            radix = 16;
+            i += 2;
+        }
+        else if (i < s.Length && s[i] == '0')
+        {
+            radix = 8;
+        }
+        int start = i;
+        ulong result = 0;
+        for (; i < s.Length; i++)
+        {
+            int digit = s[i] switch
+            {
+                >= '0' and <= '9' => s[i] - '0',
+                >= 'a' and <= 'f' => s[i] - 'a' + 10,
+                >= 'A' and <= 'F' => s[i] - 'A' + 10,
+                _ => 99,
+            };
+            if (digit >= radix)
+                break;
+            if (result > (ulong.MaxValue - (ulong)digit) / (ulong)radix)
+                return false;
+            result = result * (ulong)radix + (ulong)digit;
+        }
+        if (i == start)
+            return false;
+        value = negative ? unchecked(0 - result) : result;
+        end = i;
+        return true;
+    }
+}
