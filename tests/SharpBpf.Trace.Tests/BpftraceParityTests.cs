@@ -171,6 +171,31 @@ public sealed class BpftraceParityTests
         Assert.Contains(printed, ours.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>Listing interval and profile probes: 0.17 parses the pattern as an attach point first.</summary>
+    [Theory]
+    [InlineData("interval:*")]
+    [InlineData("interval:s:*")]
+    [InlineData("interval:s:1")]
+    [InlineData("i:*")]
+    [InlineData("p:*")]
+    [InlineData("profile:hz:99")]
+    [InlineData("interval:*:*")]
+    [InlineData("interval:x:1")]
+    [InlineData("profile:hz:abc")]
+    [InlineData("interval:s:1x")]
+    [InlineData("interval:s:1:2")]
+    [InlineData("profile:*:99")]
+    [InlineData("interval:ms:1e3")]
+    public void Listing_interval_and_profile_matches_bpftrace(string pattern)
+    {
+        Bpftrace.Require();
+        var theirs = Bpftrace.Run("-l", pattern);
+        var ours = new SharpBpf.Trace.Probes.ProbeLister().List(pattern);
+        Assert.Equal(theirs.Out, string.Concat(ours.Lines.Select(l => l + "\n")));
+        Assert.Equal(theirs.Err, string.Concat(ours.Warnings) + ours.ErrorText);
+        Assert.Equal(theirs.Exit != 0, ours.Error is not null);
+    }
+
     /// <summary>
     /// BPFTRACE_MAX_PROBES: the probes a script attaches (BEGIN and END included, uprobes on missing functions
     /// not) against the limit, and how bpftrace 0.17 reads the variable (stoull). Over the limit nothing is
