@@ -171,7 +171,7 @@ public sealed class BpftraceParityTests
         Assert.Contains(printed, ours.Out, StringComparison.Ordinal);
     }
 
-    /// <summary>Listing interval and profile probes: 0.17 parses the pattern as an attach point first.</summary>
+    /// <summary>Listing interval and profile probes, and bare type names: 0.17 parses the pattern as an attach point first.</summary>
     [Theory]
     [InlineData("interval:*")]
     [InlineData("interval:s:*")]
@@ -186,6 +186,27 @@ public sealed class BpftraceParityTests
     [InlineData("interval:s:1:2")]
     [InlineData("profile:*:99")]
     [InlineData("interval:ms:1e3")]
+    // a type named alone: its argument-count error (rawtracepoint and unknown names abort), BEGIN/END with arguments
+    [InlineData("tracepoint")]
+    [InlineData("u")]
+    [InlineData("uretprobe")]
+    [InlineData("kprobe")]
+    [InlineData("kr")]
+    [InlineData("software")]
+    [InlineData("hardware")]
+    [InlineData("interval")]
+    [InlineData("p")]
+    [InlineData("iter")]
+    [InlineData("kfunc")]
+    [InlineData("fr")]
+    [InlineData("usdt")]
+    [InlineData("watchpoint")]
+    [InlineData("aw")]
+    [InlineData("rawtracepoint")]
+    [InlineData("BEGIN:x")]
+    [InlineData("END:y")]
+    [InlineData("BEGIN:*")]
+    [InlineData("sched_switch")]
     public void Listing_interval_and_profile_matches_bpftrace(string pattern)
     {
         Bpftrace.Require();

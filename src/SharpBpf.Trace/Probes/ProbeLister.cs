@@ -92,12 +92,19 @@ public sealed class ProbeLister
         if (parts.Count == 1)
         {
             if (!Wildcard.HasWildcard(search))
-                return (InvalidType, true);
+                return ProbeTypes.Find(search) is { } bare && ArgumentCountError(bare) is { } countError ? (countError, false) : (InvalidType, true);
             parts.Insert(0, "*");
         }
         string provider = parts[0];
         var args = parts.Skip(1).ToList();
         var explicitKind = ProbeTypes.Find(provider);
+        if (provider is "BEGIN" or "END")
+        {
+            if (!args.Any(Wildcard.HasWildcard))
+                return ($"{provider} probe type requires 0 arguments", false);
+            lines.Add("special::");
+            return (null, false);
+        }
         bool any = false;
         string? error = null;
         foreach (var (kind, name, _) in ProbeTypes.All)
@@ -213,6 +220,23 @@ public sealed class ProbeLister
     }
 
     private const string InvalidType = "Invalid probe type made it to attachpoint parser";
+
+    // What 0.17's attach point parser says of a type named with no arguments (`-l tracepoint`); null for the
+    // types it has no parser for (rawtracepoint), which abort.
+    private static string? ArgumentCountError(ProbeKind kind)
+    {
+        string name = ProbeTypes.NameOf(kind);
+        return kind switch
+        {
+            ProbeKind.Tracepoint or ProbeKind.Uprobe or ProbeKind.Uretprobe or ProbeKind.Interval or ProbeKind.Profile => $"{name} probe type requires 2 arguments",
+            ProbeKind.Kprobe or ProbeKind.Kretprobe => $"{name} probe type requires 1 argument",
+            ProbeKind.Software or ProbeKind.Hardware or ProbeKind.Kfunc or ProbeKind.Kretfunc => $"{name} probe type requires 1 or 2 arguments",
+            ProbeKind.Iter => "iter probe type takes 2 arguments (1 optional)",
+            ProbeKind.Usdt => "usdt probe type requires 2 or 3 arguments",
+            ProbeKind.Watchpoint or ProbeKind.AsyncWatchpoint => $"{name} probe type requires 3 arguments",
+            _ => null,
+        };
+    }
 
     private void ListKprobes(string provider, string function, SortedSet<string> lines, Action<string, bool> warn)
     {
