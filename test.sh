@@ -53,8 +53,20 @@ sweep() {
     echo "removed $path, left by a stopped test process ($pid)"
   done
 }
+# The long steps run in the background and are waited for, so that a signal to this script is handled at
+# once (bash runs a trap only after its foreground command ends, which a suite can take minutes to do):
+# the step is stopped and the summary printed.
+step=""
+run_step() {
+  "$@" </dev/null &
+  step=$!
+  wait "$step"
+  local rc=$?
+  step=""
+  return "$rc"
+}
 trap 'summary; exit $?' EXIT
-trap 'echo "interrupted"; exit 130' INT TERM
+trap 'echo "interrupted"; [ -z "$step" ] || kill -TERM "$step" 2>/dev/null; exit 130' INT TERM HUP
 rm -rf "$results"
 mkdir -p "$results"
 
@@ -82,7 +94,7 @@ if [ "$(id -u)" -eq 0 ]; then
   fi
 fi
 
-if ! timeout -k 10 "$(remaining)" dotnet build SharpBpf.slnx -c Release --nologo -v q </dev/null; then
+if ! run_step timeout -k 10 "$(remaining)" dotnet build SharpBpf.slnx -c Release --nologo -v q; then
   echo "build failed"
   build_failed=1
   exit 1
@@ -100,7 +112,7 @@ for project in tests/*.Tests; do
     continue
   fi
   [ "$left" -lt "$limit" ] && suite_limit="$left" || suite_limit="$limit"
-  timeout -k 10 "$suite_limit" dotnet "$project/bin/Release/net10.0/$name.dll" -noColor -result-xml "$results/$name.xml" </dev/null
+  run_step timeout -k 10 "$suite_limit" dotnet "$project/bin/Release/net10.0/$name.dll" -noColor -result-xml "$results/$name.xml"
   rc=$?
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
     echo "$name: stopped after ${suite_limit} s (a hang, or the run's budget); its report is lost and it counts as failed"
