@@ -88,7 +88,7 @@ internal static class ProbeExpansion
                 add($"{ap.Provider}:{resolved.Binary}:{function}", [resolved.Binary, function]);
             return;
         }
-        foreach (var (file, name) in UprobeTargets.Match(resolved.Binary, function, pid))
+        foreach (var (file, name) in UprobeTargets.Match(resolved.Binary, function, pid, cached: true))
             add($"{ap.Provider}:{file}:{name}", [file, name]);
     }
 

@@ -15,7 +15,7 @@ public static class BpftraceInt
         value = 0;
         error = null;
         string n = text.Replace("_", "", StringComparison.Ordinal);
-        if (!Stoull(n, out ulong coefficient, out int end))
+        if (!Stoull(n, 0, out ulong coefficient, out int end))
         {
             error = "stoull";
             return false;
@@ -48,8 +48,12 @@ public static class BpftraceInt
         return true;
     }
 
-    // std::stoull(s, &end, 0): false when no digits are read or the value overflows (both throw in C++).
-    private static bool Stoull(string s, out ulong value, out int end)
+    /// <summary>
+    /// C++'s <c>std::stoull(s, &amp;end, radix)</c> for radix 10 or 0 (0: <c>0x</c> hex, <c>0</c> octal, else
+    /// decimal): leading spaces, a sign (<c>-1</c> wraps), the digits up to the first other character, whose
+    /// index is <paramref name="end"/>. False where stoull throws: no digits, or a value too large.
+    /// </summary>
+    public static bool Stoull(string s, int radix, out ulong value, out int end)
     {
         value = 0;
         end = 0;
@@ -59,15 +63,14 @@ public static class BpftraceInt
         bool negative = false;
         if (i < s.Length && s[i] is '+' or '-')
             negative = s[i++] == '-';
-        int radix = 10;
-        if (i + 1 < s.Length && s[i] == '0' && s[i + 1] is 'x' or 'X' && i + 2 < s.Length && Uri.IsHexDigit(s[i + 2]))
+        if (radix == 0 && i + 1 < s.Length && s[i] == '0' && s[i + 1] is 'x' or 'X' && i + 2 < s.Length && Uri.IsHexDigit(s[i + 2]))
         {
             radix = 16;
             i += 2;
         }
-        else if (i < s.Length && s[i] == '0')
+        else if (radix == 0)
         {
-            radix = 8;
+            radix = i < s.Length && s[i] == '0' ? 8 : 10;
         }
         int start = i;
         ulong result = 0;

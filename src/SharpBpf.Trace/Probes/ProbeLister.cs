@@ -182,12 +182,8 @@ public sealed class ProbeLister
                 case ProbeKind.Interval or ProbeKind.Profile when explicitKind is not null:
                 {
                     // 0.17 runs the attach point parser and the analyser's unit check, then prints the type
-                    if (args.Count != 2)
-                        return ($"{name} probe type requires 2 arguments", false);
-                    if (!BpftraceInt.TryParseUInt(args[1], out _, out string? rateError))
+                    if (ProbeSpec.RateError(name, args, out _) is { } rateError)
                         return (rateError, false);
-                    if (args[0] is not ("s" or "ms" or "us" or "hz"))
-                        return ($"{args[0]} is not an accepted unit of time", false);
                     lines.Add(name + ":");
                     break;
                 }

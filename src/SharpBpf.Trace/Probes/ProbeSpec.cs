@@ -82,12 +82,8 @@ public sealed record ProbeSpec(ProbeKind Kind, IReadOnlyList<string> Arguments)
                     return Fail("usdt probe type requires 2 or 3 arguments", out error);
                 break;
             case ProbeKind.Profile or ProbeKind.Interval:
-                if (args.Count != 2)
-                    return Fail($"{name} probe type requires 2 arguments", out error);
-                if (!BpftraceInt.TryParseUInt(args[1], out _, out string? rateError))
+                if (RateError(name, args, out _) is { } rateError)
                     return Fail(rateError, out error);
-                if (args[0] is not ("hz" or "s" or "ms" or "us"))
-                    return Fail($"{args[0]} is not an accepted unit of time", out error);
                 break;
             case ProbeKind.Software or ProbeKind.Hardware:
                 if (args.Count is 0 or > 2 || args[0].Length == 0)
@@ -102,6 +98,23 @@ public sealed record ProbeSpec(ProbeKind Kind, IReadOnlyList<string> Arguments)
         }
         spec = new ProbeSpec(kind.Value, args);
         return true;
+    }
+
+    /// <summary>
+    /// An interval or profile probe's <c>UNIT:RATE</c> arguments checked in bpftrace 0.17's order (their count
+    /// and the rate by its attach point parser, then the unit by its analyser): the first error, or null with
+    /// the rate in <paramref name="rate"/>.
+    /// </summary>
+    public static string? RateError(string provider, IReadOnlyList<string> args, out ulong rate)
+    {
+        rate = 0;
+        if (args.Count != 2)
+            return $"{provider} probe type requires 2 arguments";
+        if (!BpftraceInt.TryParseUInt(args[1], out rate, out string? rateError))
+            return rateError;
+        if (args[0] is not ("hz" or "s" or "ms" or "us"))
+            return $"{args[0]} is not an accepted unit of time";
+        return null;
     }
 
     /// <summary>The interval or profile period in nanoseconds (hz: 1e9 / N), for the perf event or timer.</summary>

@@ -57,8 +57,10 @@ public static class UprobeTargets
     /// <summary>
     /// The (binary, function) pairs a resolved uprobe attach point expands to, ordered by their
     /// <c>BINARY:FUNCTION</c> text; <paramref name="pid"/> narrows the binary <c>*</c> to one process.
+    /// <paramref name="cached"/> keeps each file's symbols for attaching (<see cref="ElfSymbolTable.LoadCached"/>),
+    /// as a script does; a listing, which may read hundreds of libraries, does not.
     /// </summary>
-    public static List<(string Binary, string Function)> Match(string binary, string function, int? pid = null)
+    public static List<(string Binary, string Function)> Match(string binary, string function, int? pid = null, bool cached = false)
     {
         IEnumerable<string> files = binary == "*" ? MappedFiles(pid)
             : Wildcard.HasWildcard(binary) ? BinaryPaths(binary)
@@ -70,7 +72,7 @@ public static class UprobeTargets
             ElfSymbolTable table;
             try
             {
-                table = ElfSymbolTable.Load(file);
+                table = cached ? ElfSymbolTable.LoadCached(file) : ElfSymbolTable.Load(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {

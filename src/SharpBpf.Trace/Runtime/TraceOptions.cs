@@ -31,23 +31,9 @@ public sealed class TraceOptions
         limit = null;
         if (text is null)
             return true;
-        int i = 0;
-        while (i < text.Length && text[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
-            i++;
-        bool negative = false;
-        if (i < text.Length && text[i] is '+' or '-')
-            negative = text[i++] == '-';
-        int start = i;
-        ulong value = 0;
-        for (; i < text.Length && char.IsAsciiDigit(text[i]); i++)
-        {
-            if (value > (ulong.MaxValue - (ulong)(text[i] - '0')) / 10)
-                return false;
-            value = value * 10 + (ulong)(text[i] - '0');
-        }
-        if (i == start)
+        if (!Probes.BpftraceInt.Stoull(text, 10, out ulong value, out _))
             return false;
-        limit = negative ? unchecked(0 - value) : value;
+        limit = value;
         return true;
     }
 

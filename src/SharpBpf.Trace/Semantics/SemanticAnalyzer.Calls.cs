@@ -464,7 +464,7 @@ public sealed partial class SemanticAnalyzer
         try
         {
             // the binary as the attach point parser resolved it (bpftrace's ap.target)
-            foreach (var s in ElfSymbolTable.Load(UprobeTargets.Resolve(binary).Binary).Symbols)
+            foreach (var s in ElfSymbolTable.LoadCached(UprobeTargets.Resolve(binary).Binary).Symbols)
             {
                 if (!s.IsFunction && s.Name == name)
                     return s;

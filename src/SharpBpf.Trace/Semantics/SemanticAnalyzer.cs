@@ -136,12 +136,8 @@ public sealed partial class SemanticAnalyzer
             case ProbeKind.Profile:
                 // as bpftrace 0.17: the parser reads the rate (BpftraceInt), the analyser checks the unit, then
                 // a profile's rate; an interval of 0 passes there and fails to attach, which we say here
-                if (ap.Parts.Count != 2)
-                    Error($"{ap.Provider} probe type requires 2 arguments", ap.Span);
-                else if (!BpftraceInt.TryParseUInt(ap.Parts[1], out ulong n, out string? rateError))
+                if (ProbeSpec.RateError(ap.Provider, ap.Parts, out ulong n) is { } rateError)
                     Error(rateError, ap.Span);
-                else if (ap.Parts[0] is not ("s" or "ms" or "us" or "hz"))
-                    Error($"{ap.Parts[0]} is not an accepted unit of time", ap.Span);
                 else if (kind == ProbeKind.Profile && (long)n <= 0)
                     Error("profile frequency should be a positive integer", ap.Span); // 0.17 compares the rate as signed
                 else if (n == 0)
