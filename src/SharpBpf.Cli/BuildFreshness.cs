@@ -14,25 +14,26 @@ namespace SharpBpf.Cli;
 /// On x86-64 Linux the check runs on a thread of its own (<see cref="Start"/>) while the command does work that
 /// is neither seen nor kept (parsing and compiling a one-liner, loading and attaching its programs), and the
 /// command waits for the answer (<see cref="AwaitFresh"/>) before its first output or lasting effect; commands
-/// other than <c>trace</c> wait at once. When the build is stale, <see cref="AwaitFresh"/> throws
+/// other than <c>trace</c> wait at once. The waiting side does not idle: the list is cut into chunks, and it
+/// takes the chunks the thread has not reached yet. When the build is stale, <see cref="AwaitFresh"/> throws
 /// <see cref="StaleBuildException"/>, the command unwinds (closing what it opened), and <see cref="Rebuild"/>
 /// has the wrapper rebuild and run the new binary with the same arguments. Measured with bench/trace's first
-/// event: the check adds ~0.65 ms on its own thread, ~1.1 ms on the calling thread.
+/// event: the check adds ~0.4 ms on its own thread, ~1.1 ms on the calling thread.
 /// </para>
 /// <para>
 /// The thread runs no code that could start a class constructor: two threads starting class constructors at
 /// once can deadlock in .NET 10's NativeAOT runtime (seen here once in ~1,000 runs: the main thread in
 /// Dictionary's static constructor, waiting for the lock of AppContext's, which the other thread held while
 /// waiting for Dictionary's; 0 in 5,000 runs since). So the main thread prepares the paths and buffers, and
-/// the thread only walks bytes and makes system calls (open, read, fstatat, close, sched_*affinity). It
-/// never outlives <c>Main</c> (<see cref="Finish"/>).
+/// the thread only walks bytes and makes system calls (open, read, fstatat, close, sched_*, sem_*). Its end
+/// waits until the main thread is in <c>pthread_join</c> (<see cref="Finish"/>): the runtime's thread exit
+/// runs managed code. It never outlives <c>Main</c>.
 /// </para>
 /// </summary>
-internal static class BuildFreshness
+internal static unsafe class BuildFreshness
 {
-    private const int Running = 0, Fresh = 1, Stale = 2;
-    private static Thread? s_thread;
-    private static volatile int s_state = Fresh;
+    private static BackgroundCheck? s_background;
+    private static bool s_stale;
 
     /// <summary>
     /// Starts the check when run from the repository's wrapper (otherwise the build counts as fresh): on a
@@ -44,37 +45,29 @@ internal static class BuildFreshness
         string? dir = Environment.GetEnvironmentVariable("SHARPBPF_BUILD_DIR");
         if (string.IsNullOrEmpty(dir) || string.IsNullOrEmpty(Environment.GetEnvironmentVariable("SHARPBPF_WRAPPER")))
             return;
-        if (!background || RuntimeInformation.ProcessArchitecture != Architecture.X64 || !OperatingSystem.IsLinux())
-        {
-            s_state = IsStale(dir) ? Stale : Fresh;
-            return;
-        }
-        var check = new Check(dir, sched_getcpu());
-        s_state = Running;
-        var thread = new Thread(() => s_state = check.Run() ? Stale : Fresh, 256 * 1024) { IsBackground = true };
-        thread.Start();
-        s_thread = thread;
+        if (background)
+            s_background = BackgroundCheck.Start(dir);
+        else
+            s_stale = IsStale(dir);
     }
 
     /// <summary>
-    /// Waits for the check; throws <see cref="StaleBuildException"/> when a source is newer than the build.
-    /// Call before anything is printed or done that lasts. Cheap once answered.
+    /// Waits for the check, sharing what is left of it; throws <see cref="StaleBuildException"/> when a source
+    /// is newer than the build. Call before anything is printed or done that lasts. Cheap once answered.
     /// </summary>
     public static void AwaitFresh()
     {
-        Finish();
-        if (s_state == Stale)
+        if (s_background is { } check)
+            s_stale = check.Await();
+        if (s_stale)
             throw new StaleBuildException();
     }
 
-    /// <summary>Waits for the check, if one is running, without acting on its answer.</summary>
+    /// <summary>Ends the check's thread, if one was started, without acting on its answer.</summary>
     public static void Finish()
     {
-        if (s_thread is { } thread)
-        {
-            thread.Join();
-            s_thread = null;
-        }
+        s_background?.Dispose();
+        s_background = null;
     }
 
     /// <summary>Rebuilds through the wrapper and runs the new binary with the same arguments; its exit code.</summary>
@@ -94,8 +87,76 @@ internal static class BuildFreshness
     /// The check itself, on the calling thread: is a file or folder listed in <paramref name="dir"/>'s
     /// <c>.sources</c> newer than its <c>.built</c>, missing, or the list unreadable?
     /// </summary>
-    internal static bool IsStale(string dir) =>
-        RuntimeInformation.ProcessArchitecture == Architecture.X64 && OperatingSystem.IsLinux() ? new Check(dir, -1).Run() : IsStaleManaged(dir);
+    internal static bool IsStale(string dir)
+    {
+        if (!IsX64Linux)
+            return IsStaleManaged(dir);
+        using var check = new Check(dir, -1);
+        return check.Help();
+    }
+
+    private static bool IsX64Linux => RuntimeInformation.ProcessArchitecture == Architecture.X64 && OperatingSystem.IsLinux();
+
+    /// <summary>
+    /// The check on a thread of its own, which the waiting side joins in (<see cref="Await"/>). On x86-64 Linux a
+    /// pthread: the caller does not wait for it to start, where Thread.Start waits until the new thread runs
+    /// (~0.1 ms here: the other CPU wakes up). Elsewhere the check runs at once.
+    /// </summary>
+    internal sealed class BackgroundCheck : IDisposable
+    {
+        private readonly Check? _check;
+        private GCHandle _handle;
+        private nint _thread;
+        private bool? _stale;
+
+        private BackgroundCheck(Check? check, bool? stale)
+        {
+            _check = check;
+            _stale = stale;
+        }
+
+        /// <summary>Starts checking the build in <paramref name="dir"/>.</summary>
+        public static BackgroundCheck Start(string dir)
+        {
+            if (!IsX64Linux)
+                return new BackgroundCheck(null, IsStale(dir));
+            var background = new BackgroundCheck(new Check(dir, sched_getcpu()), null);
+            background._handle = GCHandle.Alloc(background._check);
+            nint thread;
+            if (pthread_create(&thread, 0, &ThreadMain, GCHandle.ToIntPtr(background._handle)) != 0)
+            {
+                background._handle.Free();
+                background._stale = background._check!.Help();
+                background._check.Dispose();
+                return background;
+            }
+            background._thread = thread;
+            return background;
+        }
+
+        [UnmanagedCallersOnly]
+        private static nint ThreadMain(nint handle)
+        {
+            ((Check)GCHandle.FromIntPtr(handle).Target!).RunOnThread();
+            return 0;
+        }
+
+        /// <summary>Is the build stale? Does what is left of the check, then waits for the thread's part.</summary>
+        public bool Await() => _stale ??= _check!.Help();
+
+        /// <summary>Answers the check if not yet answered, lets the thread return and joins it.</summary>
+        public void Dispose()
+        {
+            if (_thread == 0)
+                return;
+            _ = Await();
+            _check!.Release();
+            _ = pthread_join(_thread, null);
+            _thread = 0;
+            _handle.Free();
+            _check.Dispose();
+        }
+    }
 
     // Elsewhere than x86-64 Linux, through File.
     private static bool IsStaleManaged(string dir)
@@ -122,45 +183,104 @@ internal static class BuildFreshness
         }
     }
 
-    /// <summary>The check's thread: spans and system calls only (see the class remarks).</summary>
-    private sealed unsafe class Check(string dir, int mainCpu)
+    /// <summary>
+    /// One check, shared by its thread (<see cref="RunOnThread"/>) and the thread that waits for it
+    /// (<see cref="Help"/>). Whichever comes first reads the stamp and the list; the list is cut into chunks of
+    /// bytes, each taken by one of them, and an entry belongs to the chunk it starts in. The thread then waits
+    /// to be released (<see cref="Release"/>) before it returns, so that the runtime's thread exit never runs
+    /// beside the main thread's code. Spans and system calls only (see the class remarks).
+    /// </summary>
+    private sealed class Check : IDisposable
     {
-        private readonly byte[] _stampPath = Encoding.UTF8.GetBytes(Path.Combine(dir, ".built") + "\0");
-        private readonly byte[] _listPath = Encoding.UTF8.GetBytes(Path.Combine(dir, ".sources") + "\0");
-        private readonly byte[] _path = new byte[4096 + 1];
+        // Entries take ~60 bytes: ~8 stat calls a chunk, the most the waiting side waits for the other's.
+        private const int Chunk = 512;
+        private const int NotRead = -3, Reading = -2, Unreadable = -1;
 
-        // Where the list is read: native memory, allocated here (malloc: no page is touched until read(2)
-        // fills it, where a managed array would be cleared first, ~0.1 ms; under glibc's mmap threshold, so
-        // freeing it unmaps nothing) and freed by the thread. ~30 KB are used today.
+        private readonly byte[] _stampPath;
+        private readonly byte[] _listPath;
+        private readonly int _mainCpu;
+
+        // Where the list is read: native memory (malloc: no page is touched until read(2) fills it, where a
+        // managed array would be cleared first, ~0.1 ms). ~30 KB are used today.
         private const int InitialCapacity = 96 * 1024;
         private byte* _list = (byte*)NativeMemory.Alloc(InitialCapacity);
         private nuint _capacity = InitialCapacity;
 
-        /// <summary>Is the build stale? Frees the list's memory: run once.</summary>
-        public bool Run()
+        // A POSIX semaphore: the thread may return.
+        private readonly byte* _released = (byte*)NativeMemory.AllocZeroed(SemSize);
+
+        private int _length = NotRead;
+        private long _stampSec, _stampNsec;
+        private int _next, _checked;
+        private volatile int _stale;
+
+        public Check(string dir, int mainCpu)
         {
-            try
+            _stampPath = Encoding.UTF8.GetBytes(Path.Combine(dir, ".built") + "\0");
+            _listPath = Encoding.UTF8.GetBytes(Path.Combine(dir, ".sources") + "\0");
+            _mainCpu = mainCpu;
+            _ = sem_init(_released, 0, 0);
+        }
+
+        /// <summary>The thread's part: its share of the check, then waiting to be released.</summary>
+        public void RunOnThread()
+        {
+            LeaveMainCpu();
+            Share();
+            while (sem_wait(_released) != 0)
             {
-                LeaveMainCpu();
-                int length = ReadList();
-                return length < 0 || IsStale(new ReadOnlySpan<byte>(_list, length));
-            }
-            finally
-            {
-                NativeMemory.Free(_list);
+                // interrupted by a signal (EINTR, its only failure on a semaphore that sem_init made)
             }
         }
 
+        /// <summary>
+        /// The waiting side's part: its share of the check, then waiting for the chunks the thread took (a few
+        /// microseconds). Is the build stale?
+        /// </summary>
+        public bool Help()
+        {
+            Share();
+            while (_stale == 0 && Volatile.Read(ref _checked) < (Volatile.Read(ref _length) + Chunk - 1) / Chunk)
+                _ = sched_yield();
+            return _stale != 0;
+        }
+
+        /// <summary>Lets the thread return, once the check is answered; then join it.</summary>
+        public void Release() => _ = sem_post(_released);
+
+        public void Dispose()
+        {
+            _ = sem_destroy(_released);
+            NativeMemory.Free(_released);
+            NativeMemory.Free(_list);
+            _list = null;
+        }
+
+        // Reads the list unless the other side does, waits until it is read, and checks chunks while any is left.
+        private void Share()
+        {
+            if (Interlocked.CompareExchange(ref _length, Reading, NotRead) == NotRead)
+            {
+                int length = ReadStampAndList();
+                if (length < 0)
+                    _stale = 1;
+                Volatile.Write(ref _length, length);
+            }
+            int read;
+            while ((read = Volatile.Read(ref _length)) == Reading)
+                _ = sched_yield();
+            if (read >= 0)
+                CheckChunks(read);
+        }
+
         // Moves this thread off the CPU the main thread ran on when it started this one, when another is allowed.
-        // A new thread often starts on its parent's CPU, and Thread.Start yields until it has started: the check
-        // then ran to its end there, ~1 ms, before the command went on (a third of the runs, measured here).
         private void LeaveMainCpu()
         {
             const int MaskBytes = 128;
             ulong* mask = stackalloc ulong[MaskBytes / 8];
-            if (mainCpu < 0 || mainCpu >= MaskBytes * 8 || sched_getaffinity(0, MaskBytes, mask) != 0)
+            if (_mainCpu < 0 || _mainCpu >= MaskBytes * 8 || sched_getaffinity(0, MaskBytes, mask) != 0)
                 return;
-            mask[mainCpu / 64] &= ~(1UL << (mainCpu % 64));
+            mask[_mainCpu / 64] &= ~(1UL << (_mainCpu % 64));
             for (int i = 0; i < MaskBytes / 8; i++)
             {
                 if (mask[i] != 0)
@@ -171,14 +291,22 @@ internal static class BuildFreshness
             }
         }
 
-        // The list's length, or -1 when it cannot be read whole.
-        private int ReadList()
+        // The stamp's time and the list's length, or Unreadable when either cannot be read (whole).
+        private int ReadStampAndList()
         {
+            byte* st = stackalloc byte[256];
+            fixed (byte* p = _stampPath)
+            {
+                if (fstatat(AtFdCwd, p, st, 0) != 0)
+                    return Unreadable;
+            }
+            _stampSec = *(long*)(st + 88);
+            _stampNsec = *(long*)(st + 96);
             int fd;
             fixed (byte* p = _listPath)
                 fd = open(p, OCloexec);
             if (fd < 0)
-                return -1;
+                return Unreadable;
             int length = 0;
             while (true)
             {
@@ -188,58 +316,73 @@ internal static class BuildFreshness
                 if (n <= 0)
                 {
                     _ = close(fd);
-                    return n == 0 ? length : -1;
+                    return n == 0 ? length : Unreadable;
                 }
                 length += (int)n;
             }
         }
 
-        // fstatat(2) relative to the entry's folder (opened once for the entries in it; the build lists them
-        // folder by folder): stat(2) on the whole path costs ~1.3 us here, this ~1. The x86-64 struct stat has
-        // st_mtim at byte 88.
-        private bool IsStale(ReadOnlySpan<byte> entries)
+        // Takes chunks until none is left or a change is found. fstatat(2) relative to the entry's folder (opened
+        // once for the entries in it; the build lists them folder by folder): stat(2) on the whole path costs
+        // ~1.3 us here, this ~1. The x86-64 struct stat has st_mtim at byte 88.
+        private void CheckChunks(int length)
         {
             byte* st = stackalloc byte[256];
-            fixed (byte* p = _stampPath)
-            {
-                if (fstatat(AtFdCwd, p, st, 0) != 0)
-                    return true;
-            }
-            long stampSec = *(long*)(st + 88), stampNsec = *(long*)(st + 96);
-            var path = _path.AsSpan();
+            byte* path = stackalloc byte[PathMax + 1];
+            var list = new ReadOnlySpan<byte>(_list, length);
             int folder = -1, folderLength = -1;
             try
             {
-                fixed (byte* p = _path)
+                while (_stale == 0)
                 {
-                    while (!entries.IsEmpty)
+                    int start = Interlocked.Add(ref _next, Chunk) - Chunk;
+                    if (start >= list.Length)
+                        return;
+                    int end = Math.Min(start + Chunk, list.Length);
+                    // the chunk's first entry: the first that starts at or after its start
+                    int at = start;
+                    if (at > 0 && list[at - 1] != (byte)'\n')
                     {
-                        int end = entries.IndexOf((byte)'\n');
-                        var entry = end < 0 ? entries : entries[..end];
-                        entries = end < 0 ? default : entries[(end + 1)..];
+                        int newline = list[at..].IndexOf((byte)'\n');
+                        at = newline < 0 ? end : at + newline + 1;
+                    }
+                    while (at < end)
+                    {
+                        int newline = list[at..].IndexOf((byte)'\n');
+                        var entry = newline < 0 ? list[at..] : list.Slice(at, newline);
+                        at += entry.Length + 1;
                         int slash = entry.LastIndexOf((byte)'/');
-                        if (slash <= 0 || entry.Length >= path.Length)
+                        if (slash <= 0 || entry.Length > PathMax)
                             continue;
-                        if (slash != folderLength || !entry[..slash].SequenceEqual(path[..slash]))
+                        if (slash != folderLength || !entry[..slash].SequenceEqual(new ReadOnlySpan<byte>(path, slash)))
                         {
                             if (folder >= 0)
                                 _ = close(folder);
-                            entry[..slash].CopyTo(path);
+                            entry[..slash].CopyTo(new Span<byte>(path, slash));
                             path[slash] = 0;
-                            folder = open(p, OPath | ODirectory | OCloexec);
+                            folder = open(path, OPath | ODirectory | OCloexec);
                             folderLength = slash;
                             if (folder < 0)
-                                return true;
+                            {
+                                _stale = 1;
+                                return;
+                            }
                         }
-                        var name = path[(slash + 1)..];
-                        entry[(slash + 1)..].CopyTo(name);
-                        name[entry.Length - slash - 1] = 0;
-                        if (fstatat(folder, p + slash + 1, st, 0) != 0)
-                            return true;
+                        entry[(slash + 1)..].CopyTo(new Span<byte>(path + slash + 1, PathMax - slash));
+                        path[entry.Length] = 0;
+                        if (fstatat(folder, path + slash + 1, st, 0) != 0)
+                        {
+                            _stale = 1;
+                            return;
+                        }
                         long sec = *(long*)(st + 88), nsec = *(long*)(st + 96);
-                        if (sec > stampSec || (sec == stampSec && nsec > stampNsec))
-                            return true;
+                        if (sec > _stampSec || (sec == _stampSec && nsec > _stampNsec))
+                        {
+                            _stale = 1;
+                            return;
+                        }
                     }
+                    Interlocked.Increment(ref _checked);
                 }
             }
             finally
@@ -247,32 +390,55 @@ internal static class BuildFreshness
                 if (folder >= 0)
                     _ = close(folder);
             }
-            return false;
         }
     }
 
-    private const int AtFdCwd = -100, OPath = 0x200000, ODirectory = 0x10000, OCloexec = 0x80000;
+    private const int AtFdCwd = -100, OPath = 0x200000, ODirectory = 0x10000, OCloexec = 0x80000, PathMax = 4096;
+
+    // sizeof(sem_t) on 64-bit glibc and musl
+    private const int SemSize = 32;
 
     [DllImport("libc", EntryPoint = "fstatat")]
-    private static extern unsafe int fstatat(int dirfd, byte* path, byte* buffer, int flags);
+    private static extern int fstatat(int dirfd, byte* path, byte* buffer, int flags);
 
     [DllImport("libc", EntryPoint = "open")]
-    private static extern unsafe int open(byte* path, int flags);
+    private static extern int open(byte* path, int flags);
 
     [DllImport("libc", EntryPoint = "read")]
-    private static extern unsafe nint read(int fd, byte* buffer, nint count);
+    private static extern nint read(int fd, byte* buffer, nint count);
 
     [DllImport("libc", EntryPoint = "sched_getcpu")]
     private static extern int sched_getcpu();
 
     [DllImport("libc", EntryPoint = "sched_getaffinity")]
-    private static extern unsafe int sched_getaffinity(int pid, nint size, ulong* mask);
+    private static extern int sched_getaffinity(int pid, nint size, ulong* mask);
 
     [DllImport("libc", EntryPoint = "sched_setaffinity")]
-    private static extern unsafe int sched_setaffinity(int pid, nint size, ulong* mask);
+    private static extern int sched_setaffinity(int pid, nint size, ulong* mask);
 
     [DllImport("libc", EntryPoint = "close")]
     private static extern int close(int fd);
+
+    [DllImport("libc", EntryPoint = "pthread_create")]
+    private static extern int pthread_create(nint* thread, nint attributes, delegate* unmanaged<nint, nint> start, nint argument);
+
+    [DllImport("libc", EntryPoint = "pthread_join")]
+    private static extern int pthread_join(nint thread, nint* result);
+
+    [DllImport("libc", EntryPoint = "sem_init")]
+    private static extern int sem_init(byte* semaphore, int shared, uint value);
+
+    [DllImport("libc", EntryPoint = "sched_yield")]
+    private static extern int sched_yield();
+
+    [DllImport("libc", EntryPoint = "sem_wait")]
+    private static extern int sem_wait(byte* semaphore);
+
+    [DllImport("libc", EntryPoint = "sem_post")]
+    private static extern int sem_post(byte* semaphore);
+
+    [DllImport("libc", EntryPoint = "sem_destroy")]
+    private static extern int sem_destroy(byte* semaphore);
 }
 
 /// <summary>Thrown by <see cref="BuildFreshness.AwaitFresh"/>: a source is newer than this build.</summary>

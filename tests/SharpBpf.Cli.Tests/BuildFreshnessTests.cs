@@ -125,4 +125,49 @@ public sealed class BuildFreshnessTests
             Assert.True(BuildFreshness.IsStale(build));
         }
     }
+
+    // The check on a thread of its own, joined in by the waiting side: the same answers as on the calling thread,
+    // whether the waiting side comes early (takes most chunks), late (finds the answer) or never (Dispose).
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void The_check_on_its_own_thread_gives_the_same_answers(int waitMs)
+    {
+        var (dir, build, sources) = Layout();
+        using (dir)
+        {
+            // ~40 chunks, the change in the last entry, then in the first
+            var lines = new List<string>();
+            for (int i = 0; i < 400; i++)
+                lines.Add(sources[1 + i % 2]);
+            lines.Add(sources[5]);
+            File.WriteAllText(Path.Combine(build, ".sources"), string.Join("\n", lines) + "\n");
+            for (int round = 0; round < 20; round++)
+            {
+                using var fresh = BuildFreshness.BackgroundCheck.Start(build);
+                Thread.Sleep(waitMs);
+                Assert.False(fresh.Await());
+                Assert.False(fresh.Await());
+            }
+            File.SetLastWriteTimeUtc(sources[5], Built.AddTicks(10));
+            for (int round = 0; round < 20; round++)
+            {
+                using var stale = BuildFreshness.BackgroundCheck.Start(build);
+                Thread.Sleep(waitMs);
+                Assert.True(stale.Await());
+            }
+            File.SetLastWriteTimeUtc(sources[5], Built);
+            File.SetLastWriteTimeUtc(sources[1], Built.AddSeconds(1));
+            using (var first = BuildFreshness.BackgroundCheck.Start(build))
+                Assert.True(first.Await());
+            // never waited for: Dispose answers, releases and joins the thread
+            using (BuildFreshness.BackgroundCheck.Start(build))
+            {
+            }
+            File.Delete(Path.Combine(build, ".sources"));
+            using (var unreadable = BuildFreshness.BackgroundCheck.Start(build))
+                Assert.True(unreadable.Await());
+        }
+    }
 }
