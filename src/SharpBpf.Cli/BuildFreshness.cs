@@ -25,7 +25,7 @@ namespace SharpBpf.Cli;
 /// once can deadlock in .NET 10's NativeAOT runtime (seen here once in ~1,000 runs: the main thread in
 /// Dictionary's static constructor, waiting for the lock of AppContext's, which the other thread held while
 /// waiting for Dictionary's; 0 in 5,000 runs since). So the main thread prepares the paths and buffers, and
-/// the thread only walks bytes and makes system calls (open, read, fstatat, close, sched_*, sem_*). Its end
+/// the thread only walks bytes and makes system calls (open, read, fstatat, close, sched_yield, sem_*). Its end
 /// waits until the main thread is in <c>pthread_join</c> (<see cref="Finish"/>): the runtime's thread exit
 /// runs managed code. It never outlives <c>Main</c>.
 /// </para>
@@ -91,7 +91,7 @@ internal static unsafe class BuildFreshness
     {
         if (!IsX64Linux)
             return IsStaleManaged(dir);
-        using var check = new Check(dir, -1);
+        using var check = new Check(dir);
         return check.Help();
     }
 
@@ -120,10 +120,18 @@ internal static unsafe class BuildFreshness
         {
             if (!IsX64Linux)
                 return new BackgroundCheck(null, IsStale(dir));
-            var background = new BackgroundCheck(new Check(dir, sched_getcpu()), null);
+            var background = new BackgroundCheck(new Check(dir), null);
             background._handle = GCHandle.Alloc(background._check);
-            nint thread;
-            if (pthread_create(&thread, 0, &ThreadMain, GCHandle.ToIntPtr(background._handle)) != 0)
+            nint thread = 0;
+            byte* attributes = stackalloc byte[PthreadAttrSize];
+            int created = pthread_attr_init(attributes);
+            if (created == 0)
+            {
+                OtherCpus(attributes);
+                created = pthread_create(&thread, (nint)attributes, &ThreadMain, GCHandle.ToIntPtr(background._handle));
+                _ = pthread_attr_destroy(attributes);
+            }
+            if (created != 0)
             {
                 background._handle.Free();
                 background._stale = background._check!.Help();
@@ -132,6 +140,27 @@ internal static unsafe class BuildFreshness
             }
             background._thread = thread;
             return background;
+        }
+
+        // Has the thread start on a CPU other than this one's, when another is allowed: placed by the scheduler, it
+        // started at times behind the busy main thread, on its CPU, ~2 ms later (a third of the runs here), where
+        // moving itself once running came too late.
+        private static void OtherCpus(byte* attributes)
+        {
+            const int MaskBytes = 128;
+            ulong* mask = stackalloc ulong[MaskBytes / 8];
+            int cpu = sched_getcpu();
+            if (cpu < 0 || cpu >= MaskBytes * 8 || sched_getaffinity(0, MaskBytes, mask) != 0)
+                return;
+            mask[cpu / 64] &= ~(1UL << (cpu % 64));
+            for (int i = 0; i < MaskBytes / 8; i++)
+            {
+                if (mask[i] != 0)
+                {
+                    _ = pthread_attr_setaffinity_np(attributes, MaskBytes, mask);
+                    return;
+                }
+            }
         }
 
         [UnmanagedCallersOnly]
@@ -198,7 +227,6 @@ internal static unsafe class BuildFreshness
 
         private readonly byte[] _stampPath;
         private readonly byte[] _listPath;
-        private readonly int _mainCpu;
 
         // Where the list is read: native memory (malloc: no page is touched until read(2) fills it, where a
         // managed array would be cleared first, ~0.1 ms). ~30 KB are used today.
@@ -214,18 +242,16 @@ internal static unsafe class BuildFreshness
         private int _next, _checked;
         private volatile int _stale;
 
-        public Check(string dir, int mainCpu)
+        public Check(string dir)
         {
             _stampPath = Encoding.UTF8.GetBytes(Path.Combine(dir, ".built") + "\0");
             _listPath = Encoding.UTF8.GetBytes(Path.Combine(dir, ".sources") + "\0");
-            _mainCpu = mainCpu;
             _ = sem_init(_released, 0, 0);
         }
 
         /// <summary>The thread's part: its share of the check, then waiting to be released.</summary>
         public void RunOnThread()
         {
-            LeaveMainCpu();
             Share();
             while (sem_wait(_released) != 0)
             {
@@ -271,24 +297,6 @@ internal static unsafe class BuildFreshness
                 _ = sched_yield();
             if (read >= 0)
                 CheckChunks(read);
-        }
-
-        // Moves this thread off the CPU the main thread ran on when it started this one, when another is allowed.
-        private void LeaveMainCpu()
-        {
-            const int MaskBytes = 128;
-            ulong* mask = stackalloc ulong[MaskBytes / 8];
-            if (_mainCpu < 0 || _mainCpu >= MaskBytes * 8 || sched_getaffinity(0, MaskBytes, mask) != 0)
-                return;
-            mask[_mainCpu / 64] &= ~(1UL << (_mainCpu % 64));
-            for (int i = 0; i < MaskBytes / 8; i++)
-            {
-                if (mask[i] != 0)
-                {
-                    _ = sched_setaffinity(0, MaskBytes, mask);
-                    return;
-                }
-            }
         }
 
         // The stamp's time and the list's length, or Unreadable when either cannot be read (whole).
@@ -395,8 +403,8 @@ internal static unsafe class BuildFreshness
 
     private const int AtFdCwd = -100, OPath = 0x200000, ODirectory = 0x10000, OCloexec = 0x80000, PathMax = 4096;
 
-    // sizeof(sem_t) on 64-bit glibc and musl
-    private const int SemSize = 32;
+    // sizeof(sem_t) on 64-bit glibc and musl; sizeof(pthread_attr_t) is 56 on x86-64 glibc
+    private const int SemSize = 32, PthreadAttrSize = 64;
 
     [DllImport("libc", EntryPoint = "fstatat")]
     private static extern int fstatat(int dirfd, byte* path, byte* buffer, int flags);
@@ -413,8 +421,14 @@ internal static unsafe class BuildFreshness
     [DllImport("libc", EntryPoint = "sched_getaffinity")]
     private static extern int sched_getaffinity(int pid, nint size, ulong* mask);
 
-    [DllImport("libc", EntryPoint = "sched_setaffinity")]
-    private static extern int sched_setaffinity(int pid, nint size, ulong* mask);
+    [DllImport("libc", EntryPoint = "pthread_attr_init")]
+    private static extern int pthread_attr_init(byte* attributes);
+
+    [DllImport("libc", EntryPoint = "pthread_attr_setaffinity_np")]
+    private static extern int pthread_attr_setaffinity_np(byte* attributes, nint size, ulong* mask);
+
+    [DllImport("libc", EntryPoint = "pthread_attr_destroy")]
+    private static extern int pthread_attr_destroy(byte* attributes);
 
     [DllImport("libc", EntryPoint = "close")]
     private static extern int close(int fd);
