@@ -144,6 +144,10 @@ public sealed class BpftraceParityTests
     [InlineData(false, "interval:ms:1e+2 { printf(\"%s\\n\", probe); exit(); }")]
     [InlineData(false, "interval:ms:1_0 { printf(\"%s\\n\", probe); exit(); }")]
     [InlineData(false, "interval:us:0X10 { exit(); } END { printf(\"end\\n\"); }")]
+    // an interval of 0 compiles, says "Attaching" and fails to attach (exit code 255), END not run
+    [InlineData(false, "interval:s:0 { exit(); } END { printf(\"end\\n\"); }")]
+    [InlineData(false, "BEGIN { printf(\"b\\n\"); } i:ms:0x0 { exit(); }")]
+    [InlineData(false, "interval:s:1 { exit(); } interval:hz:0 { exit(); }")]
     public void Matches_bpftrace(bool allowUnsafe, string script)
     {
         Bpftrace.Require();

@@ -78,9 +78,9 @@ internal static class TraceTestKit
         }
         catch (Runtime.TraceRuntimeException e)
         {
-            // as TraceCommand: the message on stderr, exit code 1
-            exit = 1;
-            err += "ERROR: " + e.Message + "\n";
+            // as TraceCommand: its text on stderr, its exit code
+            exit = e.ExitCode;
+            err += e.ErrorText;
         }
         return (exit, Text(), err);
     }

@@ -163,8 +163,8 @@ internal static class TraceCommand
         {
             BuildFreshness.AwaitFresh();
             stdout.Flush();
-            Console.Error.WriteLine("ERROR: " + e.Message);
-            return 1;
+            Console.Error.Write(e.ErrorText);
+            return e.ExitCode;
         }
         catch (BpfException e)
         {

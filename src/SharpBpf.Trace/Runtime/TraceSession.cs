@@ -279,6 +279,19 @@ public sealed partial class TraceSession : IDisposable
             {
                 string unit = parts.Count == 2 ? parts[0] : "hz";
                 ulong n = BpftraceInt.TryParseUInt(parts[^1], out ulong rate, out _) ? rate : throw new TraceRuntimeException($"Error attaching probe: '{t.FullName}': bad rate");
+                if (n == 0)
+                {
+                    // an interval of 0 (a profile's is refused when compiling): bpftrace 0.17 says "Attaching",
+                    // then fails in libbcc, which prints the first line, and ends with -1
+                    BeforeOutput();
+                    _output.AttachedProbes(_script.Targets.Count);
+                    _output.Writer.Flush();
+                    throw new TraceRuntimeException($"Error attaching probe: {ProbeTypes.NameOf(t.Kind)}:{unit}")
+                    {
+                        ExitCode = 255,
+                        PrintedBefore = "Exactly one of sample_period / sample_freq should be set\n",
+                    };
+                }
                 var options = unit == "hz"
                     ? new PerfEventOptions { SampleFrequency = n, Cpus = t.Kind == ProbeKind.Interval ? [0] : null, Pid = -1 }
                     : new PerfEventOptions { SamplePeriod = n * unit switch { "s" => 1_000_000_000UL, "ms" => 1_000_000UL, "us" => 1_000UL, _ => 1UL }, Cpus = t.Kind == ProbeKind.Interval ? [0] : null };

@@ -135,13 +135,11 @@ public sealed partial class SemanticAnalyzer
             case ProbeKind.Interval:
             case ProbeKind.Profile:
                 // as bpftrace 0.17: the parser reads the rate (BpftraceInt), the analyser checks the unit, then
-                // a profile's rate; an interval of 0 passes there and fails to attach, which we say here
+                // a profile's rate; an interval of 0 passes here and fails to attach (TraceSession)
                 if (ProbeSpec.RateError(ap.Provider, ap.Parts, out ulong n) is { } rateError)
                     Error(rateError, ap.Span);
                 else if (kind == ProbeKind.Profile && (long)n <= 0)
                     Error("profile frequency should be a positive integer", ap.Span); // 0.17 compares the rate as signed
-                else if (n == 0)
-                    Error("interval probe type requires a positive integer frequency or period", ap.Span);
                 break;
             case ProbeKind.Software:
                 if (ap.Parts.Count is not (1 or 2))
