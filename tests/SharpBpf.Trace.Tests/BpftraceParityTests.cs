@@ -175,7 +175,7 @@ public sealed class BpftraceParityTests
         Assert.Contains(printed, ours.Out, StringComparison.Ordinal);
     }
 
-    /// <summary>Listing interval and profile probes, and bare type names: 0.17 parses the pattern as an attach point first.</summary>
+    /// <summary>Listing patterns that 0.17's attach point parser reads first: interval and profile, bare type names, wildcard types, arguments.</summary>
     [Theory]
     [InlineData("interval:*")]
     [InlineData("interval:s:*")]
@@ -211,6 +211,39 @@ public sealed class BpftraceParityTests
     [InlineData("END:y")]
     [InlineData("BEGIN:*")]
     [InlineData("sched_switch")]
+    // a wildcard type expands over -l's kernel types (over uprobe and usdt when the second part is a path): one
+    // match is parsed as if named, several each on their own, leaving out those whose arguments do not fit;
+    // every parse error is reported before anything is listed, and a pattern left with no attach point says so
+    [InlineData("*:/bin/bash:f*")]
+    [InlineData("*:/bin/bash")]
+    [InlineData("*:/nonexistent/bin:f")]
+    [InlineData("s*:/bin/bash:f*")]
+    [InlineData("t*:/bin/bash:f*")]
+    [InlineData("p*:x:y")]
+    [InlineData("p*:x:y,s*:x:1")]
+    [InlineData("*:a:b")]
+    [InlineData("*:a:1")]
+    [InlineData("*:a:*")]
+    [InlineData("*:a:b:c")]
+    [InlineData("*:*:*")]
+    [InlineData("*:task")]
+    [InlineData("k*:a:b")]
+    [InlineData("kprobe:a:b,tracepoint:x:y")]
+    [InlineData("tracepoint:a:b:c")]
+    [InlineData("s*:x:1")]
+    [InlineData("s*:x:y")]
+    [InlineData("h*:x:1")]
+    [InlineData("h*:cycles:5")]
+    [InlineData("software:foo:bar")]
+    [InlineData("software:x")]
+    [InlineData("software:x:1:2")]
+    [InlineData("software:faults:x")]
+    [InlineData("hardware:x:y")]
+    [InlineData("hardware:ref-cycles")]
+    [InlineData("software:cpu:100,hardware:x:1")]
+    [InlineData("iter:task")]
+    [InlineData("it*:task_file")]
+    [InlineData("usdt:/bin/bash")]
     public void Listing_interval_and_profile_matches_bpftrace(string pattern)
     {
         Bpftrace.Require();

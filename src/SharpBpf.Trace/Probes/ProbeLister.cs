@@ -1,18 +1,23 @@
 namespace SharpBpf.Trace.Probes;
 
 /// <summary>
-/// <c>bpftrace -l [PATTERN]</c> and <c>-lv</c> as bpftrace 0.17 answers them: the pattern's first part
-/// (aliases allowed, <c>*</c> wildcards) picks probe types, the rest is matched per type; a pattern
-/// without a colon but with a <c>*</c> searches every type. Each comma-separated attach point's lines
-/// come out sorted and unique, one attach point after the other. A uprobe's binary is resolved and
-/// expanded as when attaching (<see cref="UprobeTargets"/>).
+/// <c>bpftrace -l [PATTERN]</c> and <c>-lv</c> as bpftrace 0.17 answers them. The pattern is one probe of
+/// comma-separated attach points, read by 0.17's attach point parser before anything is listed: a type
+/// (aliases allowed) or a wildcard type, which expands over the types -l shows (kprobe, tracepoint, software,
+/// hardware, kfunc where it attaches, iter; uprobe and usdt when the second part is a path or -p is given).
+/// One match is parsed as if named; several are parsed each on its own, leaving out those whose arguments do
+/// not fit. Every parse error is reported, and a pattern left with no attach point says so; then each attach
+/// point's lines come out sorted and unique, one attach point after the other. A pattern without a colon
+/// but with a <c>*</c> searches every type. A uprobe's binary is resolved and expanded as when attaching
+/// (<see cref="UprobeTargets"/>).
 /// </summary>
 /// <remarks>
 /// 0.17 quirks kept on purpose: software and hardware print <c>software:PATTERN:</c> (the pattern
 /// itself, not the matching events); a tracepoint pattern with one part (<c>tracepoint:sched*</c>,
 /// <c>*:cpu*</c>) matches event names in every category; kprobes read available_filter_functions and
-/// warn when it cannot be read; a wildcard type lists no return probes (kretprobe, uretprobe);
-/// rawtracepoint, which 0.17 lacks, aborts as any unknown type does.
+/// warn when it cannot be read; an iterator named without a wildcard is "not available" (0.17 finds no
+/// support on this kernel; SharpBpf attaches none); rawtracepoint, which 0.17 lacks, aborts as any unknown
+/// type does.
 /// </remarks>
 public sealed class ProbeLister
 {
@@ -46,33 +51,88 @@ public sealed class ProbeLister
     /// </summary>
     public Result List(string? pattern, bool verbose = false)
     {
-        var output = new List<string>();
         var warnings = new List<string>();
         pattern = string.IsNullOrWhiteSpace(pattern) ? "*" : pattern.Trim();
-        int offset = 0;
+        string? firstError = null;
+        var errors = new System.Text.StringBuilder();
+        // 0.17 parses every attach point of the pattern (one probe) before it lists anything, reporting each
+        // error; an attach point made from a wildcard type has no location (1-1, an empty underline)
+        string Located(string message, int column, int endColumn, string severity) =>
+            Output.ErrorFormatter.Format(Output.ErrorFormatter.Stdin, pattern, 1, column, 1, endColumn, message, severity);
+        void Error(string message, int column, int endColumn)
+        {
+            firstError ??= message;
+            errors.Append(Located(message, column, endColumn, "ERROR"));
+        }
+        var points = new List<(List<(ProbeKind Kind, List<string> Args)> Valid, bool Special, bool Expanded, int Column, int EndColumn)>();
+        int present = 0, offset = 0;
         foreach (var one in pattern.Split(','))
         {
             var search = one.Trim();
             // the attach point's columns when the pattern is read as a one-line script (1-based, end exclusive)
             int column = offset + one.Length - one.TrimStart().Length + 1, endColumn = column + search.Length;
             offset += one.Length + 1;
-            var lines = new SortedSet<string>(StringComparer.Ordinal);
-            var verboseText = new Dictionary<string, string>(StringComparer.Ordinal);
-            string Located(string message, bool wildcardProvider, string severity) =>
-                // a wildcard provider's attach point has no location in 0.17: 1-1 and an empty underline
-                Output.ErrorFormatter.Format(Output.ErrorFormatter.Stdin, pattern, 1, wildcardProvider ? 1 : column, 1, wildcardProvider ? 1 : endColumn, message, severity);
             void Warn(string message, bool located)
             {
-                string text = located ? Located(message, false, "WARNING") : "WARNING: " + message + "\n";
+                string text = located ? Located(message, column, endColumn, "WARNING") : "WARNING: " + message + "\n";
                 if (!warnings.Contains(text))
                     warnings.Add(text);
             }
-            var (error, wildcard) = ListOne(search, lines, Warn, verbose ? verboseText : null);
+            var (kinds, args, error) = Expand(search);
+            if (error == InvalidType)
+                return new Result([], warnings, error, "FATAL: " + error + "\n"); // bpftrace aborts on an unknown type
             if (error is not null)
             {
-                // bpftrace aborts on an unknown type (FATAL); other errors point at the attach point
-                var text = error == InvalidType ? "FATAL: " + error + "\n" : Located(error, wildcard, "ERROR");
-                return new Result([], warnings, error, text);
+                // an attach point keeps its place once its type is known (0.17 drops one without a type)
+                if (!error.StartsWith(NoTypeMatched, StringComparison.Ordinal))
+                    present++;
+                Error(error, column, endColumn);
+                continue;
+            }
+            if (kinds is null)
+            {
+                present++;
+                points.Add(([], true, false, column, endColumn)); // BEGIN, END
+                continue;
+            }
+            bool expanded = kinds.Count > 1;
+            var valid = new List<(ProbeKind, List<string>)>();
+            foreach (var kind in kinds)
+            {
+                var (parseError, skip) = Parse(kind, args, expanded, Warn);
+                if (parseError == InvalidType)
+                    return new Result([], warnings, parseError, "FATAL: " + parseError + "\n");
+                if (skip)
+                    continue;
+                present++;
+                if (parseError is not null)
+                    Error(parseError, expanded ? 1 : column, expanded ? 1 : endColumn);
+                else
+                    valid.Add((kind, args));
+            }
+            points.Add((valid, false, expanded, column, endColumn));
+        }
+        if (present == 0)
+            Error("No attach points for probe", 1, 1);
+        if (firstError is not null)
+            return new Result([], warnings, firstError, errors.ToString());
+        var output = new List<string>();
+        foreach (var (valid, special, expanded, column, endColumn) in points)
+        {
+            var lines = new SortedSet<string>(StringComparer.Ordinal);
+            var verboseText = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (special)
+                lines.Add("special::");
+            foreach (var (kind, args) in valid)
+            {
+                void Warn(string message, bool located)
+                {
+                    string text = located ? Located(message, column, endColumn, "WARNING") : "WARNING: " + message + "\n";
+                    if (!warnings.Contains(text))
+                        warnings.Add(text);
+                }
+                if (ListKind(kind, args, expanded, lines, Warn, verbose ? verboseText : null) is { } error)
+                    return new Result([], warnings, error, Located(error, expanded ? 1 : column, expanded ? 1 : endColumn, "ERROR"));
             }
             foreach (var l in lines)
                 output.Add(verboseText.TryGetValue(l, out var v) ? v : l);
@@ -80,118 +140,151 @@ public sealed class ProbeLister
         return new Result(output, warnings, null);
     }
 
-    // Lists one attach point; returns its error, if any, and whether its provider was a wildcard.
-    private (string? Error, bool WildcardProvider) ListOne(string search, SortedSet<string> lines, Action<string, bool> warn, Dictionary<string, string>? verbose)
+    // An attach point's types and arguments (null types: BEGIN or END), or its error: 0.17 expands a wildcard
+    // type over the types -l shows, user space's when -p is given or the second part is a path, else the kernel's.
+    private (List<ProbeKind>? Kinds, List<string> Args, string? Error) Expand(string search)
     {
         if (search is "BEGIN" or "END")
-        {
-            lines.Add("special::");
-            return (null, false);
-        }
+            return (null, [], null);
         var parts = search.Split(':').ToList();
         if (parts.Count == 1)
         {
             if (!Wildcard.HasWildcard(search))
-                return ProbeTypes.Find(search) is { } bare && ArgumentCountError(bare) is { } countError ? (countError, false) : (InvalidType, true);
+                return ([], [], ProbeTypes.Find(search) is { } bare && ArgumentCountError(bare) is { } countError ? countError : InvalidType);
             parts.Insert(0, "*");
         }
         string provider = parts[0];
         var args = parts.Skip(1).ToList();
-        var explicitKind = ProbeTypes.Find(provider);
         if (provider is "BEGIN" or "END")
+            return args.Any(Wildcard.HasWildcard) ? (null, args, null) : ([], args, $"{provider} probe type requires 0 arguments");
+        if (!Wildcard.HasWildcard(provider))
+            return ProbeTypes.Find(provider) is { } kind ? ([kind], args, null) : ([], args, InvalidType);
+        bool user = Pid is not null || (args.Count > 0 && args[0].Contains('/', StringComparison.Ordinal));
+        List<ProbeKind> kinds = [.. (user ? UserspaceTypes : KernelTypes).Where(k => (k != ProbeKind.Kfunc || KfuncAvailable) && Wildcard.IsMatch(provider, ProbeTypes.NameOf(k)))];
+        return kinds.Count == 0 ? ([], args, NoTypeMatched + provider) : (kinds, args, null);
+    }
+
+    // The types bpftrace 0.17's -l expands a wildcard type over (PROBE_LIST's show_in_kernel_list and
+    // show_in_userspace_list); kfunc only where it can attach.
+    private static readonly ProbeKind[] KernelTypes = [ProbeKind.Kprobe, ProbeKind.Tracepoint, ProbeKind.Software, ProbeKind.Hardware, ProbeKind.Kfunc, ProbeKind.Iter];
+    private static readonly ProbeKind[] UserspaceTypes = [ProbeKind.Uprobe, ProbeKind.Usdt];
+
+    // 0.17's attach point parser for a type's arguments: an error, or skip (arguments that do not fit a type the
+    // pattern's wildcard type expanded to leave it out; a failed number or a missing binary is still an error).
+    private (string? Error, bool Skip) Parse(ProbeKind kind, List<string> args, bool expanded, Action<string, bool> warn)
+    {
+        string name = ProbeTypes.NameOf(kind);
+        string? Count(bool fits, string? error) => fits ? null : error;
+        string? countError = kind switch
         {
-            if (!args.Any(Wildcard.HasWildcard))
-                return ($"{provider} probe type requires 0 arguments", false);
-            lines.Add("special::");
-            return (null, false);
-        }
-        bool any = false;
-        string? error = null;
-        foreach (var (kind, name, _) in ProbeTypes.All)
+            ProbeKind.Kprobe or ProbeKind.Kretprobe => Count(args.Count == 1, $"{name} probe type requires 1 argument"),
+            ProbeKind.Tracepoint => Count(args.Count == 2 || (args.Count == 1 && Wildcard.HasWildcard(args[0])), "tracepoint probe type requires 2 arguments"),
+            ProbeKind.Software or ProbeKind.Hardware => Count(args.Count is 1 or 2, $"{name} probe type requires 1 or 2 arguments"),
+            ProbeKind.Uprobe or ProbeKind.Uretprobe => Count(args.Count >= 2, $"{name} probe type requires 2 arguments"),
+            ProbeKind.Usdt => Count(args.Count is 2 or 3, "usdt probe type requires 2 or 3 arguments"),
+            ProbeKind.Iter => Count(args.Count is 1 or 2, "iter probe type takes 2 arguments (1 optional)"),
+            _ => null,
+        };
+        if (countError is not null)
+            return (countError, expanded);
+        switch (kind)
         {
-            bool match = explicitKind is { } k ? k == kind : Wildcard.IsMatch(provider, name);
-            if (!match)
-                continue;
-            any = true;
-            switch (kind)
+            case ProbeKind.Software or ProbeKind.Hardware:
             {
-                case ProbeKind.Software or ProbeKind.Hardware:
-                    lines.Add(name + ":" + (args.Count > 0 ? args[0] : "") + ":");
-                    break;
-                case ProbeKind.Iter:
-                    if (!HasKernelBtf)
-                        break;
-                    foreach (var it in ProbeTypes.Iterators)
-                    {
-                        if (Wildcard.IsMatch(args.Count > 0 ? args[0] : "*", it))
-                            lines.Add("iter:" + it);
-                    }
-                    break;
-                case ProbeKind.Tracepoint:
-                {
-                    if (explicitKind is not null && args.Count == 1 && !Wildcard.HasWildcard(args[0]))
-                        return ("tracepoint probe type requires 2 arguments", false);
-                    string category = args.Count >= 2 ? args[0] : "*";
-                    string eventName = args.Count >= 2 ? args[1] : args.Count == 1 ? args[0] : "*";
-                    foreach (var ev in Events())
-                    {
-                        int colon = ev.IndexOf(':', StringComparison.Ordinal);
-                        if (colon < 0)
-                            continue;
-                        var (c, e) = (ev[..colon], ev[(colon + 1)..]);
-                        if (!Wildcard.IsMatch(category, c) || !Wildcard.IsMatch(eventName, e))
-                            continue;
-                        var line = "tracepoint:" + ev;
-                        lines.Add(line);
-                        if (verbose is not null)
-                        {
-                            try
-                            {
-                                verbose[line] = TracepointFormat.Load(c, e, TracefsRoot).Describe().TrimEnd('\n');
-                            }
-                            catch (IOException) { }
-                            catch (UnauthorizedAccessException) { }
-                        }
-                    }
-                    break;
-                }
-                case ProbeKind.Uprobe or ProbeKind.Uretprobe:
-                    if (kind == ProbeKind.Uretprobe && explicitKind is null)
-                        break; // bpftrace's user-space list leaves out return probes
-                    if (args.Count < 2)
-                    {
-                        if (explicitKind is not null)
-                            return ($"{name} probe type requires 2 arguments", false);
-                        break;
-                    }
-                    error ??= ListUprobes(name, args[0], args[^1], lines, warn);
-                    break;
-                case ProbeKind.Kprobe or ProbeKind.Kretprobe:
-                    if (kind == ProbeKind.Kretprobe && explicitKind is null)
-                        break; // bpftrace reads the function list once, for kprobe
-                    ListKprobes(name, args.Count > 0 ? args[^1] : "*", lines, warn);
-                    break;
-                case ProbeKind.Kfunc or ProbeKind.Kretfunc:
-                    if (explicitKind is not null && !KfuncAvailable)
-                        return ("kfunc/kretfunc not available for your kernel version.", false);
-                    break;
-                case ProbeKind.Watchpoint or ProbeKind.AsyncWatchpoint:
-                    if (explicitKind is not null)
-                        lines.Add(name + "::");
-                    break;
-                case ProbeKind.Interval or ProbeKind.Profile when explicitKind is not null:
-                {
-                    // 0.17 runs the attach point parser and the analyser's unit check, then prints the type
-                    if (ProbeSpec.RateError(name, args, out _) is { } rateError)
-                        return (rateError, false);
-                    lines.Add(name + ":");
-                    break;
-                }
-                case ProbeKind.RawTracepoint when explicitKind is not null:
-                    return (InvalidType, false); // SharpBpf's addition: bpftrace 0.17 aborts on it
+                if (args.Count == 2 && args[1] != "*" && !BpftraceInt.Stoull(args[1], 10, out _, out _))
+                    return ("stoull", false);
+                return (null, false);
             }
+            case ProbeKind.Uprobe or ProbeKind.Uretprobe or ProbeKind.Usdt:
+            {
+                if (kind != ProbeKind.Usdt && args[^1].StartsWith("0x", StringComparison.Ordinal) && Wildcard.HasWildcard(args[0]))
+                    return ("Cannot use wildcards with absolute address", false);
+                var resolved = UprobeTargets.Resolve(args[0], kind == ProbeKind.Usdt ? "usdt" : "uprobe");
+                if (resolved.Warning is { } w)
+                    warn(w, true);
+                return (resolved.Error, false);
+            }
+            case ProbeKind.Kfunc or ProbeKind.Kretfunc when !KfuncAvailable:
+                return ("kfunc/kretfunc not available for your kernel version.", false);
+            case ProbeKind.Iter when ProbeTypes.Iterators.Contains(args[0]):
+                // 0.17 finds no iterator support on this kernel, and SharpBpf attaches none
+                return ($"iter {args[0]} not available for your kernel version.", false);
+            case ProbeKind.Interval or ProbeKind.Profile:
+                // 0.17 runs the attach point parser and the analyser's unit check, then prints the type
+                return (ProbeSpec.RateError(name, args, out _), false);
+            case ProbeKind.RawTracepoint:
+                return (InvalidType, false); // SharpBpf's addition: bpftrace 0.17 aborts on it
+            default:
+                return (null, false);
         }
-        return (any ? error : InvalidType, explicitKind is null);
+    }
+
+    // The matching probes of a type whose arguments parsed, or the error that ends the listing.
+    // A software or hardware event named without a wildcard must be one (not checked for a type the pattern's
+    // wildcard type expanded to).
+    private string? ListKind(ProbeKind kind, List<string> args, bool expanded, SortedSet<string> lines, Action<string, bool> warn, Dictionary<string, string>? verbose)
+    {
+        string name = ProbeTypes.NameOf(kind);
+        switch (kind)
+        {
+            case ProbeKind.Software or ProbeKind.Hardware:
+            {
+                var events = kind == ProbeKind.Software ? ProbeTypes.SoftwareEvents.Select(e => (e.Name, e.Alias)) : ProbeTypes.HardwareEvents;
+                if (!expanded && !Wildcard.HasWildcard(args[0]) && !events.Any(e => e.Name == args[0] || (e.Alias.Length > 0 && e.Alias == args[0])))
+                    return $"{args[0]} is not a {name} probe";
+                lines.Add(name + ":" + args[0] + ":");
+                break;
+            }
+            case ProbeKind.Iter:
+                if (!HasKernelBtf)
+                    break;
+                foreach (var it in ProbeTypes.Iterators)
+                {
+                    if (Wildcard.IsMatch(args.Count > 0 ? args[0] : "*", it))
+                        lines.Add("iter:" + it);
+                }
+                break;
+            case ProbeKind.Tracepoint:
+            {
+                string category = args.Count >= 2 ? args[0] : "*";
+                string eventName = args.Count >= 2 ? args[1] : args[0];
+                foreach (var ev in Events())
+                {
+                    int colon = ev.IndexOf(':', StringComparison.Ordinal);
+                    if (colon < 0)
+                        continue;
+                    var (c, e) = (ev[..colon], ev[(colon + 1)..]);
+                    if (!Wildcard.IsMatch(category, c) || !Wildcard.IsMatch(eventName, e))
+                        continue;
+                    var line = "tracepoint:" + ev;
+                    lines.Add(line);
+                    if (verbose is not null)
+                    {
+                        try
+                        {
+                            verbose[line] = TracepointFormat.Load(c, e, TracefsRoot).Describe().TrimEnd('\n');
+                        }
+                        catch (IOException) { }
+                        catch (UnauthorizedAccessException) { }
+                    }
+                }
+                break;
+            }
+            case ProbeKind.Uprobe or ProbeKind.Uretprobe:
+                return ListUprobes(name, args[0], args[^1], lines, warn);
+            case ProbeKind.Usdt:
+                break; // SharpBpf reads no USDT notes: none listed
+            case ProbeKind.Kprobe or ProbeKind.Kretprobe:
+                ListKprobes(name, args[0], lines, warn);
+                break;
+            case ProbeKind.Watchpoint or ProbeKind.AsyncWatchpoint:
+                lines.Add(name + "::");
+                break;
+            case ProbeKind.Interval or ProbeKind.Profile:
+                lines.Add(name + ":");
+                break;
+        }
+        return null;
     }
 
     // The attach point parser resolves the binary (an error, or a warning), then the matcher lists functions.
@@ -216,6 +309,7 @@ public sealed class ProbeLister
     }
 
     private const string InvalidType = "Invalid probe type made it to attachpoint parser";
+    private const string NoTypeMatched = "No probe type matched for ";
 
     // What 0.17's attach point parser says of a type named with no arguments (`-l tracepoint`); null for the
     // types it has no parser for (rawtracepoint), which abort.

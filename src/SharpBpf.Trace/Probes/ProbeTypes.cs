@@ -40,6 +40,21 @@ public static class ProbeTypes
         ("task-clock", "", 1, 1000000),
     ];
 
+    /// <summary>The hardware events (name, alias), as bpftrace 0.17's HW_PROBE_LIST.</summary>
+    public static IReadOnlyList<(string Name, string Alias)> HardwareEvents { get; } =
+    [
+        ("backend-stalls", ""),
+        ("branch-instructions", "branches"),
+        ("branch-misses", ""),
+        ("bus-cycles", ""),
+        ("cache-misses", ""),
+        ("cache-references", ""),
+        ("cpu-cycles", "cycles"),
+        ("frontend-stalls", ""),
+        ("instructions", ""),
+        ("ref-cycles", ""),
+    ];
+
     /// <summary>The iterators bpftrace 0.17 knows.</summary>
     public static IReadOnlyList<string> Iterators { get; } = ["task", "task_file"];
 

@@ -18,19 +18,19 @@ public static class UprobeTargets
     public readonly record struct Resolution(string Binary, string? Error, string? Warning);
 
     /// <summary>Resolves a uprobe's binary as bpftrace's attach point parser does.</summary>
-    public static Resolution Resolve(string binary)
+    public static Resolution Resolve(string binary, string provider = "uprobe")
     {
         if (binary == "*")
             return new Resolution(binary, null, null);
         var paths = BinaryPaths(binary);
         if (paths.Count == 0)
-            return new Resolution(binary, $"uprobe target file '{binary}' does not exist or is not executable", null);
+            return new Resolution(binary, $"{provider} target file '{binary}' does not exist or is not executable", null);
         if (paths.Count == 1)
             return new Resolution(paths[0], null, null);
         if (Wildcard.HasWildcard(binary))
             return new Resolution(binary, null, null);
         // a PATH lookup takes the first match, as a shell would
-        return new Resolution(paths[0], null, $"attaching to uprobe target file '{paths[0]}' but matched {paths.Count} binaries");
+        return new Resolution(paths[0], null, $"attaching to {provider} target file '{paths[0]}' but matched {paths.Count} binaries");
     }
 
     /// <summary>The candidate files for <paramref name="binary"/> that are executable ELF files or shared objects.</summary>
