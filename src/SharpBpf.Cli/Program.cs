@@ -7,17 +7,19 @@ using SharpBpf.Core.Diagnostics;
 // new binary runs instead (BuildFreshness). `trace` with only -e/-c/-v and positional words skips building and
 // parsing the command tree (a fifth of a one-liner's start-up: System.CommandLine's resources and parser), and
 // compiles, loads and attaches its programs while the check runs on a second thread; it waits for the answer
-// before its first output. Anything else waits at once and goes the full way.
-var fast = TraceCommand.TryParseFast(args);
+// before its first output. So do bpftool's short read-only commands (prog/map/link/btf show, map dump, perf
+// show), whose output waits in StandardOutput. Anything else waits at once and goes the full way.
+var fast = TraceCommand.TryParseFast(args) ?? SharpBpf.Cli.Commands.Bpftool.BpftoolFastPath.TryParse(args);
 BuildFreshness.Start(background: fast is not null);
 try
 {
     if (fast is not null)
-        return Cli.Guard(fast);
+    {
+        int code = Cli.Guard(fast);
+        BuildFreshness.AwaitFresh(); // a command that printed nothing is rerun too when the build is stale
+        return code;
+    }
     BuildFreshness.AwaitFresh();
-    // So do bpftool's short read-only commands (prog/map/link/btf show, map dump, perf show).
-    if (SharpBpf.Cli.Commands.Bpftool.BpftoolFastPath.TryParse(args) is { } bpftool)
-        return Cli.Guard(bpftool);
     var root = new RootCommand("sharpbpf: the eBPF toolkit in pure C#: assembler, disassembler, interpreter, object files, BTF, the kernel.");
     GlobalOptions.AddTo(root);
     root.Subcommands.Add(AsmCommand.Create());

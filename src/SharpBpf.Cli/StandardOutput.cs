@@ -6,7 +6,8 @@ namespace SharpBpf.Cli;
 /// Standard output for a command's printing. On Unix, Console's stream sets up the terminal and starts a
 /// signal-handling thread at its first write and takes Console.Out's lock on every write, about a tenth of
 /// a short command's run here; commands only write bytes, so this stream hands them to write(2) on fd 1,
-/// as bpftool's stdio does. Elsewhere it is Console's stream.
+/// as bpftool's stdio does. Elsewhere it is Console's stream. Its writes wait for the build check of
+/// <c>./sharpbpf</c> (<see cref="BuildFreshness.AwaitFresh"/>), which may still be running on its thread.
 /// </summary>
 internal static class StandardOutput
 {
@@ -32,6 +33,8 @@ internal static class StandardOutput
 
         public override unsafe void Write(ReadOnlySpan<byte> buffer)
         {
+            // nothing is printed before the build check's answer (a stale build throws, and is rebuilt)
+            BuildFreshness.AwaitFresh();
             fixed (byte* start = buffer)
             {
                 int done = 0;
