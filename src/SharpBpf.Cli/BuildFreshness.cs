@@ -238,7 +238,7 @@ internal static unsafe class BuildFreshness
         private readonly byte* _released = (byte*)NativeMemory.AllocZeroed(SemSize);
 
         private int _length = NotRead;
-        private long _stampSec, _stampNsec;
+        private (long Sec, long Nsec) _stamp;
         private int _next, _checked;
         private volatile int _stale;
 
@@ -308,8 +308,7 @@ internal static unsafe class BuildFreshness
                 if (fstatat(AtFdCwd, p, st, 0) != 0)
                     return Unreadable;
             }
-            _stampSec = *(long*)(st + 88);
-            _stampNsec = *(long*)(st + 96);
+            _stamp = ModifiedAt(st);
             int fd;
             fixed (byte* p = _listPath)
                 fd = open(p, OCloexec);
@@ -330,9 +329,12 @@ internal static unsafe class BuildFreshness
             }
         }
 
+        // st_mtim of an x86-64 struct stat (bytes 88 and 96).
+        private static (long Sec, long Nsec) ModifiedAt(byte* st) => (*(long*)(st + 88), *(long*)(st + 96));
+
         // Takes chunks until none is left or a change is found. fstatat(2) relative to the entry's folder (opened
-        // once for the entries in it; the build lists them folder by folder): stat(2) on the whole path costs
-        // ~1.3 us here, this ~1. The x86-64 struct stat has st_mtim at byte 88.
+        // once for the entries in it; the build lists them folder by folder): over this list, with cold caches,
+        // ~0.85-0.9 ms against ~0.9-0.95 ms for stat(2) on whole paths (a C loop).
         private void CheckChunks(int length)
         {
             byte* st = stackalloc byte[256];
@@ -383,8 +385,8 @@ internal static unsafe class BuildFreshness
                             _stale = 1;
                             return;
                         }
-                        long sec = *(long*)(st + 88), nsec = *(long*)(st + 96);
-                        if (sec > _stampSec || (sec == _stampSec && nsec > _stampNsec))
+                        var (sec, nsec) = ModifiedAt(st);
+                        if (sec > _stamp.Sec || (sec == _stamp.Sec && nsec > _stamp.Nsec))
                         {
                             _stale = 1;
                             return;

@@ -8,7 +8,7 @@ using SharpBpf.Core.Diagnostics;
 // parsing the command tree (a fifth of a one-liner's start-up: System.CommandLine's resources and parser), and
 // compiles, loads and attaches its programs while the check runs on a second thread; it waits for the answer
 // before its first output. So do bpftool's short read-only commands (prog/map/link/btf show, map dump, perf
-// show), whose output waits in StandardOutput. Anything else waits at once and goes the full way.
+// show). Their output and messages wait for the answer in StandardOutput. Anything else waits at once and goes the full way.
 var fast = TraceCommand.TryParseFast(args) ?? SharpBpf.Cli.Commands.Bpftool.BpftoolFastPath.TryParse(args);
 BuildFreshness.Start(background: fast is not null);
 try
@@ -73,20 +73,17 @@ namespace SharpBpf.Cli
             }
             catch (CliError e)
             {
-                BuildFreshness.AwaitFresh();
-                Console.Error.WriteLine($"sharpbpf: {e.Message}");
+                StandardOutput.Errors.WriteLine($"sharpbpf: {e.Message}");
                 return e.ExitCode;
             }
             catch (BpfFormatException e)
             {
-                BuildFreshness.AwaitFresh();
-                Console.Error.WriteLine($"sharpbpf: {e.Diagnostic}");
+                StandardOutput.Errors.WriteLine($"sharpbpf: {e.Diagnostic}");
                 return 1;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                BuildFreshness.AwaitFresh();
-                Console.Error.WriteLine($"sharpbpf: {e.Message}");
+                StandardOutput.Errors.WriteLine($"sharpbpf: {e.Message}");
                 return 1;
             }
         }

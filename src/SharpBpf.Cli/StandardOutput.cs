@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace SharpBpf.Cli;
 
@@ -6,12 +7,41 @@ namespace SharpBpf.Cli;
 /// Standard output for a command's printing. On Unix, Console's stream sets up the terminal and starts a
 /// signal-handling thread at its first write and takes Console.Out's lock on every write, about a tenth of
 /// a short command's run here; commands only write bytes, so this stream hands them to write(2) on fd 1,
-/// as bpftool's stdio does. Elsewhere it is Console's stream. Its writes wait for the build check of
-/// <c>./sharpbpf</c> (<see cref="BuildFreshness.AwaitFresh"/>), which may still be running on its thread.
+/// as bpftool's stdio does. Elsewhere it is Console's stream. Its writes, and those of <see cref="Errors"/>,
+/// wait for the build check of <c>./sharpbpf</c> (<see cref="BuildFreshness.AwaitFresh"/>), which may still be
+/// running on its thread: nothing is printed by a build that turns out stale (it throws, and is rebuilt).
 /// </summary>
 internal static class StandardOutput
 {
     public static Stream Open() => OperatingSystem.IsLinux() ? new FdWriteStream(1) : Console.OpenStandardOutput();
+
+    /// <summary>Standard error (Console.Error) for a command's messages, its writes waiting for the build check.</summary>
+    public static TextWriter Errors { get; } = new CheckedErrors();
+
+    private sealed class CheckedErrors : TextWriter
+    {
+        public override Encoding Encoding => Console.Error.Encoding;
+
+        public override void Write(char value)
+        {
+            BuildFreshness.AwaitFresh();
+            Console.Error.Write(value);
+        }
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            BuildFreshness.AwaitFresh();
+            Console.Error.Write(buffer, index, count);
+        }
+
+        public override void Write(string? value)
+        {
+            BuildFreshness.AwaitFresh();
+            Console.Error.Write(value);
+        }
+
+        public override void Flush() => Console.Error.Flush();
+    }
 
     /// <summary>Unbuffered writes to a file descriptor it does not own (wrap it in a StreamWriter to buffer).</summary>
     private sealed class FdWriteStream(int fd) : Stream
@@ -33,7 +63,6 @@ internal static class StandardOutput
 
         public override unsafe void Write(ReadOnlySpan<byte> buffer)
         {
-            // nothing is printed before the build check's answer (a stale build throws, and is rebuilt)
             BuildFreshness.AwaitFresh();
             fixed (byte* start = buffer)
             {

@@ -87,8 +87,7 @@ internal static class TraceCommand
         // bpftrace reads its probe limit before anything else, listing and -d included
         if (!TraceOptions.TryParseMaxProbes(Environment.GetEnvironmentVariable("BPFTRACE_MAX_PROBES"), out var maxProbes))
         {
-            BuildFreshness.AwaitFresh();
-            Console.Error.WriteLine("ERROR: Env var 'BPFTRACE_MAX_PROBES' did not contain a valid uint64_t, or was zero-valued.");
+            StandardOutput.Errors.WriteLine("ERROR: Env var 'BPFTRACE_MAX_PROBES' did not contain a valid uint64_t, or was zero-valued.");
             return 1;
         }
         if (format is not ("text" or "json"))
@@ -97,10 +96,10 @@ internal static class TraceCommand
         {
             var listing = new ProbeLister { Pid = pid }.List(source ?? (args.Length > 0 ? args[0] : null), verbose);
             foreach (var w in listing.Warnings)
-                Console.Error.Write(w);
+                StandardOutput.Errors.Write(w);
             if (listing.Error is not null)
             {
-                Console.Error.Write(listing.ErrorText ?? "ERROR: " + listing.Error + "\n");
+                StandardOutput.Errors.Write(listing.ErrorText ?? "ERROR: " + listing.Error + "\n");
                 return 1;
             }
             foreach (var line in listing.Lines)
@@ -129,15 +128,11 @@ internal static class TraceCommand
         }
         catch (TraceCompileException e)
         {
-            BuildFreshness.AwaitFresh();
-            Console.Error.Write(TraceErrorFormatter.Format(e.Diagnostics, source, file));
+            StandardOutput.Errors.Write(TraceErrorFormatter.Format(e.Diagnostics, source, file));
             return 1;
         }
         if (script.Warnings.Count > 0)
-        {
-            BuildFreshness.AwaitFresh();
-            Console.Error.Write(TraceErrorFormatter.Format(script.Warnings, source, file));
-        }
+            StandardOutput.Errors.Write(TraceErrorFormatter.Format(script.Warnings, source, file));
         if (debug)
         {
             BuildFreshness.AwaitFresh();
@@ -145,13 +140,13 @@ internal static class TraceCommand
             return 0;
         }
         // The programs of an --unsafe script can act on the system (signal()) once attached; the others are
-        // seen only through the session's output, before which it waits for the build check.
+        // seen only through the session's output and messages, which wait for the build check (StandardOutput).
         if (allowUnsafe)
             BuildFreshness.AwaitFresh();
         var stdout = new StreamWriter(StandardOutput.Open()) { AutoFlush = false };
         var options = new TraceOptions
         {
-            Command = command, Pid = pid, Format = format, Verbose = verbose, Cancellation = cancel.Token, BeforeOutput = BuildFreshness.AwaitFresh,
+            Command = command, Pid = pid, Format = format, Verbose = verbose, Cancellation = cancel.Token, Errors = StandardOutput.Errors,
             MaxProbes = maxProbes ?? TraceOptions.DefaultMaxProbes,
         };
         try
@@ -161,16 +156,14 @@ internal static class TraceCommand
         }
         catch (TraceRuntimeException e)
         {
-            BuildFreshness.AwaitFresh();
             stdout.Flush();
-            Console.Error.Write(e.ErrorText);
+            StandardOutput.Errors.Write(e.ErrorText);
             return e.ExitCode;
         }
         catch (BpfException e)
         {
-            BuildFreshness.AwaitFresh();
             stdout.Flush();
-            Console.Error.WriteLine("ERROR: " + e.Message);
+            StandardOutput.Errors.WriteLine("ERROR: " + e.Message);
             return 1;
         }
         finally

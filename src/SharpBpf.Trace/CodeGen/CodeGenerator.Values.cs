@@ -263,7 +263,6 @@ public sealed partial class CodeGenerator
     private int StrHelper(TraceType source) =>
         source.Kind == TypeKind.Pointer ? (IsUser(source) ? Helpers.ProbeReadUserStr : Helpers.ProbeReadKernelStr) : Helpers.ProbeReadStr;
 
-    // Copies `size` bytes (a multiple of 8, or the tail in smaller loads) from [srcReg + srcOff] to the stack at `off`.
     // A tuple stored with other string sizes than the slot's (SemanticAnalyzer.WiderTuple): its elements sit at
     // other offsets, so they are copied one by one.
     private static bool NeedsTupleCopy(TraceType slot, TraceType source) =>
@@ -284,6 +283,7 @@ public sealed partial class CodeGenerator
         }
     }
 
+    // Copies `size` bytes (a multiple of 8, or the tail in smaller loads) from [srcReg + srcOff] to the stack at `off`.
     private void CopyFrom(int srcReg, int off, int size, int srcOff = 0)
     {
         int i = 0;

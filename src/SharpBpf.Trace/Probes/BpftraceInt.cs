@@ -1,3 +1,5 @@
+using SharpBpf.Core;
+
 namespace SharpBpf.Trace.Probes;
 
 /// <summary>
@@ -50,49 +52,9 @@ public static class BpftraceInt
 
     /// <summary>
     /// C++'s <c>std::stoull(s, &amp;end, radix)</c> for radix 10 or 0 (0: <c>0x</c> hex, <c>0</c> octal, else
-    /// decimal): leading spaces, a sign (<c>-1</c> wraps), the digits up to the first other character, whose
-    /// index is <paramref name="end"/>. False where stoull throws: no digits, or a value too large.
+    /// decimal): strtoull (<see cref="CLibrary.TryStrtoull"/>), and false where stoull throws: no digits, or a
+    /// value too large.
     /// </summary>
-    public static bool Stoull(string s, int radix, out ulong value, out int end)
-    {
-        value = 0;
-        end = 0;
-        int i = 0;
-        while (i < s.Length && s[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
-            i++;
-        bool negative = false;
-        if (i < s.Length && s[i] is '+' or '-')
-            negative = s[i++] == '-';
-        if (radix == 0 && i + 1 < s.Length && s[i] == '0' && s[i + 1] is 'x' or 'X' && i + 2 < s.Length && Uri.IsHexDigit(s[i + 2]))
-        {
-            radix = 16;
-            i += 2;
-        }
-        else if (radix == 0)
-        {
-            radix = i < s.Length && s[i] == '0' ? 8 : 10;
-        }
-        int start = i;
-        ulong result = 0;
-        for (; i < s.Length; i++)
-        {
-            int digit = s[i] switch
-            {
-                >= '0' and <= '9' => s[i] - '0',
-                >= 'a' and <= 'f' => s[i] - 'a' + 10,
-                >= 'A' and <= 'F' => s[i] - 'A' + 10,
-                _ => 99,
-            };
-            if (digit >= radix)
-                break;
-            if (result > (ulong.MaxValue - (ulong)digit) / (ulong)radix)
-                return false;
-            result = result * (ulong)radix + (ulong)digit;
-        }
-        if (i == start)
-            return false;
-        value = negative ? unchecked(0 - result) : result;
-        end = i;
-        return true;
-    }
+    public static bool Stoull(string s, int radix, out ulong value, out int end) =>
+        CLibrary.TryStrtoull(s, radix, out value, out end, out bool overflow) && !overflow;
 }

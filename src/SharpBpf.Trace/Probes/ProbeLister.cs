@@ -64,6 +64,13 @@ public sealed class ProbeLister
             firstError ??= message;
             errors.Append(Located(message, column, endColumn, "ERROR"));
         }
+        // an attach point's warnings (located at it, or not), each once
+        Action<string, bool> WarnAt(int column, int endColumn) => (message, located) =>
+        {
+            string text = located ? Located(message, column, endColumn, "WARNING") : "WARNING: " + message + "\n";
+            if (!warnings.Contains(text))
+                warnings.Add(text);
+        };
         var points = new List<(List<(ProbeKind Kind, List<string> Args)> Valid, bool Special, bool Expanded, int Column, int EndColumn)>();
         int present = 0, offset = 0;
         foreach (var one in pattern.Split(','))
@@ -72,12 +79,6 @@ public sealed class ProbeLister
             // the attach point's columns when the pattern is read as a one-line script (1-based, end exclusive)
             int column = offset + one.Length - one.TrimStart().Length + 1, endColumn = column + search.Length;
             offset += one.Length + 1;
-            void Warn(string message, bool located)
-            {
-                string text = located ? Located(message, column, endColumn, "WARNING") : "WARNING: " + message + "\n";
-                if (!warnings.Contains(text))
-                    warnings.Add(text);
-            }
             var (kinds, args, error) = Expand(search);
             if (error == InvalidType)
                 return new Result([], warnings, error, "FATAL: " + error + "\n"); // bpftrace aborts on an unknown type
@@ -99,7 +100,7 @@ public sealed class ProbeLister
             var valid = new List<(ProbeKind, List<string>)>();
             foreach (var kind in kinds)
             {
-                var (parseError, skip) = Parse(kind, args, expanded, Warn);
+                var (parseError, skip) = Parse(kind, args, expanded, WarnAt(column, endColumn));
                 if (parseError == InvalidType)
                     return new Result([], warnings, parseError, "FATAL: " + parseError + "\n");
                 if (skip)
@@ -125,13 +126,7 @@ public sealed class ProbeLister
                 lines.Add("special::");
             foreach (var (kind, args) in valid)
             {
-                void Warn(string message, bool located)
-                {
-                    string text = located ? Located(message, column, endColumn, "WARNING") : "WARNING: " + message + "\n";
-                    if (!warnings.Contains(text))
-                        warnings.Add(text);
-                }
-                if (ListKind(kind, args, expanded, lines, Warn, verbose ? verboseText : null) is { } error)
+                if (ListKind(kind, args, expanded, lines, WarnAt(column, endColumn), verbose ? verboseText : null) is { } error)
                     return new Result([], warnings, error, Located(error, expanded ? 1 : column, expanded ? 1 : endColumn, "ERROR"));
             }
             foreach (var l in lines)
@@ -229,8 +224,7 @@ public sealed class ProbeLister
         {
             case ProbeKind.Software or ProbeKind.Hardware:
             {
-                var events = kind == ProbeKind.Software ? ProbeTypes.SoftwareEvents.Select(e => (e.Name, e.Alias)) : ProbeTypes.HardwareEvents;
-                if (!expanded && !Wildcard.HasWildcard(args[0]) && !events.Any(e => e.Name == args[0] || (e.Alias.Length > 0 && e.Alias == args[0])))
+                if (!expanded && !Wildcard.HasWildcard(args[0]) && !ProbeTypes.IsEvent(kind, args[0]))
                     return $"{args[0]} is not a {name} probe";
                 lines.Add(name + ":" + args[0] + ":");
                 break;

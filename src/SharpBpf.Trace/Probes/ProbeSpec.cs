@@ -123,14 +123,18 @@ public sealed record ProbeSpec(ProbeKind Kind, IReadOnlyList<string> Arguments)
         if (Kind is not (ProbeKind.Interval or ProbeKind.Profile))
             throw new InvalidOperationException($"{Name} has no period");
         ulong n = BpftraceInt.TryParseUInt(Arguments[1], out ulong rate, out _) ? rate : throw new FormatException($"{Name}: bad rate");
-        return Arguments[0] switch
-        {
-            "s" => n * 1_000_000_000,
-            "ms" => n * 1_000_000,
-            "us" => n * 1_000,
-            _ => n == 0 ? 0 : 1_000_000_000 / n,
-        };
+        ulong unit = UnitNanoseconds(Arguments[0]);
+        return unit != 0 ? n * unit : n == 0 ? 0 : 1_000_000_000 / n;
     }
+
+    /// <summary>The nanoseconds in one unit of an interval or profile rate (<c>s</c>, <c>ms</c>, <c>us</c>); 0 for <c>hz</c>, a frequency.</summary>
+    public static ulong UnitNanoseconds(string unit) => unit switch
+    {
+        "s" => 1_000_000_000,
+        "ms" => 1_000_000,
+        "us" => 1_000,
+        _ => 0,
+    };
 
     private static bool Fail(string message, out string? error)
     {

@@ -55,6 +55,14 @@ public static class ProbeTypes
         ("ref-cycles", ""),
     ];
 
+    /// <summary>Is <paramref name="name"/> a software or hardware event of <paramref name="kind"/>, by its name or alias?</summary>
+    public static bool IsEvent(ProbeKind kind, string name) => kind switch
+    {
+        ProbeKind.Software => SoftwareEvents.Any(e => e.Name == name || (e.Alias.Length > 0 && e.Alias == name)),
+        ProbeKind.Hardware => HardwareEvents.Any(e => e.Name == name || (e.Alias.Length > 0 && e.Alias == name)),
+        _ => false,
+    };
+
     /// <summary>The iterators bpftrace 0.17 knows.</summary>
     public static IReadOnlyList<string> Iterators { get; } = ["task", "task_file"];
 

@@ -40,13 +40,6 @@ public sealed class TraceOptions
     /// <summary>Where diagnostics go (stderr).</summary>
     public TextWriter Errors { get; init; } = Console.Error;
 
-    /// <summary>
-    /// Called once before the session's first output (on stdout or <see cref="Errors"/>); until then, its
-    /// programs are loaded and attached but what they record is not read. An exception it throws ends the
-    /// session (which detaches and closes everything) and leaves <see cref="TraceSession.Run"/>.
-    /// </summary>
-    public Action? BeforeOutput { get; init; }
-
     /// <summary>Stops the session (Ctrl-C).</summary>
     public CancellationToken Cancellation { get; init; }
 }

@@ -33,7 +33,6 @@ public sealed partial class TraceSession : IDisposable
     private long _startTime;
     private bool _ending;
     private bool? _cacheUserSymbols;
-    private Action? _beforeOutput;
 
     /// <summary>Creates the session; nothing touches the kernel until <see cref="Run"/>.</summary>
     public TraceSession(CompiledScript script, TraceOptions options, TextWriter output)
@@ -42,15 +41,6 @@ public sealed partial class TraceSession : IDisposable
         _options = options;
         _resolver = new SessionResolver(this) { StrftimeFormats = script.Plan.StrftimeFormats };
         _output = TraceOutput.Create(options.Format, output, _resolver);
-        _beforeOutput = options.BeforeOutput;
-    }
-
-    // TraceOptions.BeforeOutput, once.
-    private void BeforeOutput()
-    {
-        var action = _beforeOutput;
-        _beforeOutput = null;
-        action?.Invoke();
     }
 
     /// <summary>Runs the script to its end (exit(), Ctrl-C, the -c command or -p process ending); returns the exit code.</summary>
@@ -64,7 +54,6 @@ public sealed partial class TraceSession : IDisposable
         if (_script.Targets.Count == 0)
         {
             // every attach point expanded to nothing: bpftrace says so on stdout and fails
-            BeforeOutput();
             _output.Writer.Write("No probes to attach\n");
             _output.Writer.Flush();
             return 1;
@@ -73,7 +62,6 @@ public sealed partial class TraceSession : IDisposable
         CreateMaps();
         LoadPrograms();
         AttachProbes();
-        BeforeOutput();
         _output.AttachedProbes(_script.Targets.Count);
         _output.Writer.Flush();
         Process? child = null;
@@ -157,7 +145,6 @@ public sealed partial class TraceSession : IDisposable
             {
                 // bpftrace 0.17 creates its maps after "Attaching N probes..." and words a stack map's
                 // failure so (kstack(0), or a limit above kernel.perf_event_max_stack)
-                BeforeOutput();
                 _output.AttachedProbes(_script.Targets.Count);
                 _output.Writer.Flush();
                 throw new TraceRuntimeException(
@@ -185,7 +172,6 @@ public sealed partial class TraceSession : IDisposable
             {
                 var watch = Stopwatch.StartNew();
                 ours = Verify(code, insns);
-                BeforeOutput();
                 _options.Errors.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"{targets[0].FullName}: {insns.Length} instructions; SharpBpf verifier: {(ours.Accepted ? "accepted" : "rejected")} in {watch.Elapsed.TotalMilliseconds:0.00} ms ({ours.Stats})"));
             }
@@ -201,10 +187,7 @@ public sealed partial class TraceSession : IDisposable
                 throw new TraceRuntimeException($"Error loading program: {targets[0].FullName}\n{explained}{e.Message}", e);
             }
             if (_options.Verbose && program.VerifierLog is { Length: > 0 } log)
-            {
-                BeforeOutput();
                 _options.Errors.WriteLine($"{targets[0].FullName}: {log.Trim()}");
-            }
             _programs.Add((program, targets));
         }
     }
@@ -283,7 +266,6 @@ public sealed partial class TraceSession : IDisposable
                 {
                     // an interval of 0 (a profile's is refused when compiling): bpftrace 0.17 says "Attaching",
                     // then fails in libbcc, which prints the first line, and ends with -1
-                    BeforeOutput();
                     _output.AttachedProbes(_script.Targets.Count);
                     _output.Writer.Flush();
                     throw new TraceRuntimeException($"Error attaching probe: {ProbeTypes.NameOf(t.Kind)}:{unit}")
@@ -294,7 +276,7 @@ public sealed partial class TraceSession : IDisposable
                 }
                 var options = unit == "hz"
                     ? new PerfEventOptions { SampleFrequency = n, Cpus = t.Kind == ProbeKind.Interval ? [0] : null, Pid = -1 }
-                    : new PerfEventOptions { SamplePeriod = n * unit switch { "s" => 1_000_000_000UL, "ms" => 1_000_000UL, "us" => 1_000UL, _ => 1UL }, Cpus = t.Kind == ProbeKind.Interval ? [0] : null };
+                    : new PerfEventOptions { SamplePeriod = n * ProbeSpec.UnitNanoseconds(unit), Cpus = t.Kind == ProbeKind.Interval ? [0] : null };
                 return Link.PerfEvent(program, options);
             }
             case ProbeKind.Software:

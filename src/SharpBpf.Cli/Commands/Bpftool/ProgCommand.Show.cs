@@ -192,40 +192,9 @@ internal sealed class BpftoolOutput : IDisposable
 /// <summary>C's strtoul as bpftool uses it for ids, sizes and bytes.</summary>
 internal static class CNumbers
 {
-    /// <summary>strtoul(text, &amp;end, base) with *end == '\0': base 0 reads 0x.. as hex and 0.. as octal; a leading '-' negates.</summary>
-    public static bool TryParseUnsigned(string text, int numberBase, out ulong value)
-    {
-        value = 0;
-        int i = 0;
-        while (i < text.Length && char.IsWhiteSpace(text[i]))
-            i++;
-        bool negative = false;
-        if (i < text.Length && (text[i] == '+' || text[i] == '-'))
-            negative = text[i++] == '-';
-        if ((numberBase == 0 || numberBase == 16) && i + 1 < text.Length && text[i] == '0' && (text[i + 1] | 0x20) == 'x' &&
-            i + 2 < text.Length && char.IsAsciiHexDigit(text[i + 2]))
-        {
-            numberBase = 16;
-            i += 2;
-        }
-        else if (numberBase == 0)
-        {
-            numberBase = i < text.Length && text[i] == '0' ? 8 : 10;
-        }
-        int start = i;
-        ulong v = 0;
-        for (; i < text.Length; i++)
-        {
-            int d = char.IsAsciiDigit(text[i]) ? text[i] - '0' : char.IsAsciiLetter(text[i]) ? (text[i] | 0x20) - 'a' + 10 : 99;
-            if (d >= numberBase)
-                return false;
-            v = unchecked(v * (ulong)numberBase + (ulong)d);
-        }
-        if (i == start)
-            return false;
-        value = negative ? unchecked(0 - v) : v;
-        return true;
-    }
+    /// <summary>strtoul(text, &amp;end, base) with *end == '\0' (<see cref="SharpBpf.Core.CLibrary.TryStrtoull"/>; past 64 bits, wrapped).</summary>
+    public static bool TryParseUnsigned(string text, int numberBase, out ulong value) =>
+        SharpBpf.Core.CLibrary.TryStrtoull(text, numberBase, out value, out int end, out _) && end == text.Length;
 
     public static uint ParseU32(BpftoolArgs a, string what, string command)
     {
