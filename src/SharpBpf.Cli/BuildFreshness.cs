@@ -13,8 +13,8 @@ namespace SharpBpf.Cli;
 /// <para>
 /// On x86-64 Linux the check runs on a thread of its own (<see cref="Start"/>) while the command does work that
 /// is neither seen nor kept (parsing and compiling a one-liner, loading and attaching its programs), and the
-/// command waits for the answer (<see cref="AwaitFresh"/>) before its first output or lasting effect; commands
-/// other than <c>trace</c> wait at once. The waiting side does not idle: the list is cut into chunks, and it
+/// command waits for the answer (<see cref="AwaitFresh"/>) before its first output (StandardOutput's writers
+/// wait) or lasting effect; so do bpftool's short read-only commands, and the others wait at once. The waiting side does not idle: the list is cut into chunks, and it
 /// takes the chunks the thread has not reached yet. When the build is stale, <see cref="AwaitFresh"/> throws
 /// <see cref="StaleBuildException"/>, the command unwinds (closing what it opened), and <see cref="Rebuild"/>
 /// has the wrapper rebuild and run the new binary with the same arguments. Measured with bench/trace's first
