@@ -4,13 +4,14 @@ using SharpBpf.Cli.Commands;
 using SharpBpf.Core.Diagnostics;
 
 // Run from the repository (./sharpbpf), the build checks that it is current, and a stale build is rebuilt and the
-// new binary runs instead (BuildFreshness). `trace` with only -e/-c/-v and positional words skips building and
-// parsing the command tree (a fifth of a one-liner's start-up: System.CommandLine's resources and parser), and
-// compiles, loads and attaches its programs while the check runs on a second thread; it waits for the answer
-// before its first output. So do bpftool's short read-only commands (prog/map/link/btf show, map dump, perf
-// show). Their output and messages wait for the answer in StandardOutput. Anything else waits at once and goes the full way.
+// new binary runs instead (BuildFreshness: the launcher's child makes the check while this process starts).
+// `trace` with only -e/-c/-v and positional words skips building and parsing the command tree (a fifth of a
+// one-liner's start-up: System.CommandLine's resources and parser), and compiles, loads and attaches its programs
+// before it reads the check's answer, at its first output. So do bpftool's short read-only commands (prog/map/
+// link/btf show, map dump, perf show). Their output and messages wait for the answer in StandardOutput. Anything
+// else waits at once and goes the full way.
 var fast = TraceCommand.TryParseFast(args) ?? SharpBpf.Cli.Commands.Bpftool.BpftoolFastPath.TryParse(args);
-BuildFreshness.Start(background: fast is not null);
+BuildFreshness.Start();
 try
 {
     if (fast is not null)

@@ -8,8 +8,8 @@ namespace SharpBpf.Cli;
 /// signal-handling thread at its first write and takes Console.Out's lock on every write, about a tenth of
 /// a short command's run here; commands only write bytes, so this stream hands them to write(2) on fd 1,
 /// as bpftool's stdio does. Elsewhere it is Console's stream. Its writes, and those of <see cref="Errors"/>,
-/// wait for the build check of <c>./sharpbpf</c> (<see cref="BuildFreshness.AwaitFresh"/>), which may still be
-/// running on its thread: nothing is printed by a build that turns out stale (it throws, and is rebuilt).
+/// wait for the answer of <c>./sharpbpf</c>'s build check (<see cref="BuildFreshness.AwaitFresh"/>): nothing is
+/// printed by a build that turns out stale (it throws, and is rebuilt).
 /// </summary>
 internal static class StandardOutput
 {

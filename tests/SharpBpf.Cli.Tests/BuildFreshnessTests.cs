@@ -26,7 +26,7 @@ public sealed class BuildFreshnessTests
             File.SetLastWriteTimeUtc(p, Built.AddMinutes(-5));
         foreach (var p in folders)
             Directory.SetLastWriteTimeUtc(p, Built.AddMinutes(-5));
-        string build = Path.Combine(dir.Path, "build");
+        string build = Path.Combine(dir.Path, ".build", "cli"); // where the launcher looks
         Directory.CreateDirectory(build);
         string[] sources = folderByFolder
             ? [dir.Path + "/src", files[0], files[1], folders[1], folders[2], files[2]]
@@ -126,48 +126,128 @@ public sealed class BuildFreshnessTests
         }
     }
 
-    // The check on a thread of its own, joined in by the waiting side: the same answers as on the calling thread,
-    // whether the waiting side comes early (takes most chunks), late (finds the answer) or never (Dispose).
-    [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void The_check_on_its_own_thread_gives_the_same_answers(int waitMs)
+    // The launcher's child (tools/SharpBpf.Launcher) makes the same check: run from the layout's folder with a
+    // stand-in binary that prints the answer read from its pipe, it answers as IsStale does in each case.
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void The_launchers_child_answers_as_the_check_here_does()
     {
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
+            Assert.Skip("the launcher is an x86-64 Linux executable");
+        var cases = new (string Name, Action<string, string[]> Change)[]
+        {
+            ("nothing changed", (_, _) => { }),
+            ("a source written 1 us after the build", (_, s) => File.SetLastWriteTimeUtc(s[2], Built.AddTicks(10))),
+            ("a source written at the build's time", (_, s) => File.SetLastWriteTimeUtc(s[2], Built)),
+            ("a source written a second later", (_, s) => File.SetLastWriteTimeUtc(s[5], Built.AddSeconds(1))),
+            ("a folder changed", (_, s) => Directory.SetLastWriteTimeUtc(s[4], Built.AddSeconds(1))),
+            ("a source removed", (_, s) => File.Delete(s[1])),
+            ("a folder removed", (_, s) => Directory.Delete(s[4], recursive: true)),
+            ("empty lines in the list", (b, s) => File.WriteAllText(Path.Combine(b, ".sources"), "\n" + string.Join("\n\n", s))),
+            ("no end of line after the last entry, written later", (b, s) =>
+            {
+                File.WriteAllText(Path.Combine(b, ".sources"), string.Join("\n", s));
+                File.SetLastWriteTimeUtc(s[5], Built.AddSeconds(1));
+            }),
+            ("a list of 300 KB", (b, s) => File.WriteAllText(Path.Combine(b, ".sources"),
+                string.Concat(Enumerable.Repeat(s[0] + "\n" + s[1] + "\n", 300_000 / (s[0].Length + s[1].Length + 2))) + s[5] + "\n")),
+        };
+        foreach (var (name, change) in cases)
+        {
+            var (dir, build, sources) = Layout();
+            using (dir)
+            {
+                change(build, sources);
+                char expected = BuildFreshness.IsStale(build) ? 's' : 'f';
+                Assert.True(expected == LauncherAnswer(dir.Path, build), $"{name}: the check here says {expected}");
+            }
+        }
+    }
+
+    // A list longer than the launcher reads (1 MB): it answers '?', and the binary checks for itself.
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void Over_a_list_too_long_for_it_the_launcher_leaves_the_check_to_the_binary()
+    {
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
+            Assert.Skip("the launcher is an x86-64 Linux executable");
         var (dir, build, sources) = Layout();
         using (dir)
         {
-            // ~40 chunks, the change in the last entry, then in the first
-            var lines = new List<string>();
-            for (int i = 0; i < 400; i++)
-                lines.Add(sources[1 + i % 2]);
-            lines.Add(sources[5]);
-            File.WriteAllText(Path.Combine(build, ".sources"), string.Join("\n", lines) + "\n");
-            for (int round = 0; round < 20; round++)
-            {
-                using var fresh = BuildFreshness.BackgroundCheck.Start(build);
-                Thread.Sleep(waitMs);
-                Assert.False(fresh.Await());
-                Assert.False(fresh.Await());
-            }
-            File.SetLastWriteTimeUtc(sources[5], Built.AddTicks(10));
-            for (int round = 0; round < 20; round++)
-            {
-                using var stale = BuildFreshness.BackgroundCheck.Start(build);
-                Thread.Sleep(waitMs);
-                Assert.True(stale.Await());
-            }
-            File.SetLastWriteTimeUtc(sources[5], Built);
-            File.SetLastWriteTimeUtc(sources[1], Built.AddSeconds(1));
-            using (var first = BuildFreshness.BackgroundCheck.Start(build))
-                Assert.True(first.Await());
-            // never waited for: Dispose answers, releases and joins the thread
-            using (BuildFreshness.BackgroundCheck.Start(build))
-            {
-            }
-            File.Delete(Path.Combine(build, ".sources"));
-            using (var unreadable = BuildFreshness.BackgroundCheck.Start(build))
-                Assert.True(unreadable.Await());
+            File.WriteAllText(Path.Combine(build, ".sources"), string.Concat(Enumerable.Repeat(sources[1] + "\n", (1 << 20) / sources[1].Length + 1)));
+            Assert.Equal('?', LauncherAnswer(dir.Path, build));
         }
     }
+
+    // Runs the launcher in root, with build (root/.build/cli) holding a stand-in binary that prints the first byte
+    // its pipe gives.
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static char LauncherAnswer(string root, string build)
+    {
+        string launcher = Path.Combine(root, "sharpbpf");
+        File.WriteAllBytes(launcher, SharpBpf.Launcher.Launcher.Build());
+        string binary = Path.Combine(build, "sharpbpf");
+        File.WriteAllText(binary, "#!/bin/sh\nIFS=, read fd child self <<EOF\n$SHARPBPF_CHECK\nEOF\n[ \"$self\" = $$ ] || exit 3\neval \"head -c1 <&$fd\"\n");
+        foreach (string path in new[] { launcher, binary })
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var start = new System.Diagnostics.ProcessStartInfo(launcher) { RedirectStandardOutput = true, UseShellExecute = false };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(10_000));
+        Assert.True(process.ExitCode == 0 && output.Length == 1, $"the stand-in binary printed '{output}' and exited with {process.ExitCode}");
+        return output[0];
+    }
+
+    [Theory]
+    [InlineData("f", false)]
+    [InlineData("s", true)]
+    [InlineData("?", null)]
+    [InlineData("", null)]
+    public void The_launchers_answer_is_read_from_its_pipe(string written, bool? expected)
+    {
+        int[] fds = new int[2];
+        Assert.Equal(0, pipe(fds));
+        try
+        {
+            if (written.Length > 0)
+                Assert.Equal(1, write(fds[1], [(byte)written[0]], 1));
+            Assert.Equal(0, close(fds[1]));
+            fds[1] = -1;
+            Assert.Equal(expected, BuildFreshness.ReadAnswer(fds[0]));
+        }
+        finally
+        {
+            foreach (int fd in fds)
+            {
+                if (fd >= 0)
+                    _ = close(fd);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("3,100,42", true)]
+    [InlineData("3,100,43", false)] // inherited by another process
+    [InlineData("3,100", false)]
+    [InlineData("3,0,42", false)]
+    [InlineData("-3,100,42", false)]
+    [InlineData("3,100,42,1", false)]
+    [InlineData(" 3,100,42", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void The_check_variable_is_taken_only_by_the_launchers_own_process(string? value, bool taken)
+    {
+        Assert.Equal(taken, BuildFreshness.TryParseCheck(value, 42, out int fd, out int child));
+        if (taken)
+            Assert.Equal((3, 100), (fd, child));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern int pipe(int[] fds);
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern nint write(int fd, byte[] buffer, nint count);
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern int close(int fd);
 }

@@ -74,7 +74,7 @@ public sealed class LauncherTests
     private static void MakeExecutable(string path) =>
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-    private static (int Code, string[] Out, string Err) Run(string path, string[] args, Dictionary<string, string?>? env = null)
+    private static (int Code, string[] Out, string Err, int Pid) Run(string path, string[] args, Dictionary<string, string?>? env = null)
     {
         var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in args)
@@ -87,7 +87,7 @@ public sealed class LauncherTests
         var stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();
         Assert.True(process.WaitForExit(10_000), "the launcher did not end within 10 s");
-        return (process.ExitCode, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), stderr.Result);
+        return (process.ExitCode, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), stderr.Result, process.Id);
     }
 
     private static void RequireX64Linux()
@@ -103,19 +103,24 @@ public sealed class LauncherTests
     {
         RequireX64Linux();
         using var tree = new Tree();
-        var (code, output, err) = Run(tree.Launcher, Arguments, new()
+        var (code, output, err, pid) = Run(tree.Launcher, Arguments, new()
         {
             ["SHARPBPF_BUILD_DIR"] = "/elsewhere",
             ["SHARPBPF_WRAPPER"] = "/elsewhere/sharpbpf",
+            ["SHARPBPF_CHECK"] = "0,1,1",
             ["SHARPBPF_KEPT"] = "yes",
         });
         Assert.Equal(0, code);
         Assert.Equal("", err);
+        // the check's pipe and child (BuildFreshnessTests runs the check itself), and this process's id
+        string check = Assert.Single(output, l => l.StartsWith("SHARPBPF_CHECK=", StringComparison.Ordinal));
+        Assert.Matches($"^SHARPBPF_CHECK=[0-9]+,[1-9][0-9]*,{pid}$", check);
         string[] expected =
         [
             $"binary {tree.Binary}",
             .. Arguments.Select(a => $"[{a}]"),
             $"SHARPBPF_BUILD_DIR={tree.Cli}",
+            check,
             "SHARPBPF_KEPT=yes",
             $"SHARPBPF_WRAPPER={tree.Script}",
         ];
@@ -132,7 +137,7 @@ public sealed class LauncherTests
     {
         RequireX64Linux();
         using var tree = new Tree(built, sources);
-        var (code, output, err) = Run(tree.Launcher, Arguments, rebuild is null ? null : new() { ["SHARPBPF_REBUILD"] = rebuild });
+        var (code, output, err, _) = Run(tree.Launcher, Arguments, rebuild is null ? null : new() { ["SHARPBPF_REBUILD"] = rebuild });
         Assert.Equal(0, code);
         Assert.Equal("", err);
         string[] expected = [$"script {tree.Script}", .. Arguments.Select(a => $"[{a}]"), .. rebuild is null ? Array.Empty<string>() : [$"SHARPBPF_REBUILD={rebuild}"]];
@@ -144,7 +149,7 @@ public sealed class LauncherTests
     {
         RequireX64Linux();
         using var tree = new Tree();
-        var (_, output, _) = Run(tree.Launcher, ["x"], new() { ["SHARPBPF_REBUILD"] = "10" });
+        var (_, output, _, _) = Run(tree.Launcher, ["x"], new() { ["SHARPBPF_REBUILD"] = "10" });
         Assert.Equal($"binary {tree.Binary}", output[0]);
     }
 
@@ -154,7 +159,7 @@ public sealed class LauncherTests
         RequireX64Linux();
         using var tree = new Tree();
         File.SetUnixFileMode(tree.Binary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var (code, output, _) = Run(tree.Launcher, ["x"]);
+        var (code, output, _, _) = Run(tree.Launcher, ["x"]);
         Assert.Equal(0, code);
         Assert.Equal([$"script {tree.Script}", "[x]"], output);
     }
@@ -167,8 +172,9 @@ public sealed class LauncherTests
         using var elsewhere = new TempDir();
         string link = Path.Combine(elsewhere.Path, "sharpbpf");
         File.CreateSymbolicLink(link, tree.Launcher);
-        var (_, output, _) = Run(link, ["x"]);
-        Assert.Equal([$"binary {tree.Binary}", "[x]", $"SHARPBPF_BUILD_DIR={tree.Cli}", $"SHARPBPF_WRAPPER={tree.Script}"], output);
+        var (_, output, _, _) = Run(link, ["x"]);
+        Assert.Equal([$"binary {tree.Binary}", "[x]", $"SHARPBPF_BUILD_DIR={tree.Cli}", $"SHARPBPF_WRAPPER={tree.Script}"],
+            output.Where(l => !l.StartsWith("SHARPBPF_CHECK=", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -177,7 +183,7 @@ public sealed class LauncherTests
         RequireX64Linux();
         using var tree = new Tree(built: null);
         File.Delete(tree.Script);
-        var (code, output, err) = Run(tree.Launcher, ["x"]);
+        var (code, output, err, _) = Run(tree.Launcher, ["x"]);
         Assert.NotEqual(0, code);
         Assert.Empty(output);
         Assert.Contains("sharpbpf.sh", err);
@@ -190,7 +196,7 @@ public sealed class LauncherTests
         if (Environment.UserName != "root")
             Assert.Skip("needs root to unmount /proc in a mount namespace of its own (unshare -m)");
         using var tree = new Tree();
-        var (code, output, err) = Run("unshare", ["-m", "--propagation", "private", "sh", "-c", "umount -l /proc && exec \"$0\" x", tree.Launcher]);
+        var (code, output, err, _) = Run("unshare", ["-m", "--propagation", "private", "sh", "-c", "umount -l /proc && exec \"$0\" x", tree.Launcher]);
         Assert.Equal(1, code);
         Assert.Empty(output);
         Assert.Equal("sharpbpf: cannot read /proc/self/exe to find the repository\n", err);
@@ -203,9 +209,9 @@ public sealed class LauncherTests
         using var tree = new Tree();
         string[] args = Enumerable.Range(0, 20_000).Select(i => i.ToString()).ToArray();
         var env = Enumerable.Range(0, 2_000).ToDictionary(i => $"SHARPBPF_X{i:D4}", i => (string?)new string('v', i % 50));
-        var (code, output, _) = Run(tree.Launcher, args, env);
+        var (code, output, _, _) = Run(tree.Launcher, args, env);
         Assert.Equal(0, code);
-        Assert.Equal(1 + args.Length + 2 + env.Count, output.Length);
+        Assert.Equal(1 + args.Length + 3 + env.Count, output.Length);
         Assert.Equal("[19999]", output[args.Length]);
         Assert.Contains("SHARPBPF_X1999=" + new string('v', 1999 % 50), output);
     }

@@ -32,19 +32,29 @@ internal static class Launcher
     private const int HeaderSize = 64, ProgramHeaderSize = 56, ProgramHeaders = 2;
     private const int CodeOffset = HeaderSize + ProgramHeaderSize * ProgramHeaders;
 
-    // The stack frame (from rbp): the path of the executable, then the .built bytes read, the composed
-    // strings' addresses, and the strings. Paths are at most PathMax bytes, so the strings fit.
+    // The stack frame (from rbp): the path of the executable, then the .built bytes read, the slots (composed
+    // strings' addresses and numbers), a struct stat, the pipe's two descriptors, the check's answer, digits,
+    // and the strings. Paths are at most PathMax bytes, so the strings fit.
     private const int PathMax = 4096;
-    private const int Exe = 0, Read = PathMax, Slots = Read + 16, Strings = Slots + 8 * 8;
+    private const int Exe = 0, Read = PathMax, Slots = Read + 16, Stat = Slots + 16 * 8, Pipe = Stat + 256,
+        Answer = Pipe + 8, Digits = Answer + 8, Strings = Digits + 32;
     private const int Frame = 0x8000;
     private const int SlotBuilt = 0, SlotSources = 1, SlotBinary = 2, SlotEnvDir = 3, SlotEnvWrapper = 4,
-        SlotScript = 5, SlotCount = 6;
+        SlotScript = 5, SlotCount = 6, SlotFree = 7, SlotEnvCheck = 8, SlotPid = 9;
 
-    private const int SysRead = 0, SysWrite = 1, SysOpen = 2, SysClose = 3, SysAccess = 21, SysExecve = 59,
-        SysReadlink = 89, SysExitGroup = 231;
-    private const int OpenReadOnlyCloexec = 0x80000;
+    // x86-64 struct stat: st_mtim's seconds and nanoseconds.
+    private const int StMtimSec = 88, StMtimNsec = 96;
 
-    private const string EnvBuildDir = "SHARPBPF_BUILD_DIR=", EnvWrapper = "SHARPBPF_WRAPPER=";
+    // The list of sources is read into a mapping of this size (~30 KB are used today); a longer one makes the
+    // answer "?", and the binary checks for itself.
+    private const int ListMax = 1 << 20;
+
+    private const int SysRead = 0, SysWrite = 1, SysOpen = 2, SysClose = 3, SysMmap = 9, SysAccess = 21,
+        SysGetpid = 39, SysFork = 57, SysExecve = 59, SysReadlink = 89, SysExitGroup = 231, SysNewfstatat = 262,
+        SysPipe2 = 293;
+    private const int OpenReadOnlyCloexec = 0x80000, AtFdCwd = -100;
+
+    private const string EnvBuildDir = "SHARPBPF_BUILD_DIR=", EnvWrapper = "SHARPBPF_WRAPPER=", EnvCheck = "SHARPBPF_CHECK=";
     private const string Rebuild = "SHARPBPF_REBUILD=1";
     private const string Native = "native\n";
     private const string NoSelf = "sharpbpf: cannot read /proc/self/exe to find the repository\n";
@@ -84,6 +94,129 @@ internal static class Launcher
 
     private static AssemblerMemoryOperand Slot(int slot) => __qword_ptr[rbp + Slots + slot * 8];
 
+    /// <summary>
+    /// The child's check (its answer: <c>f</c> fresh, <c>s</c> stale, <c>?</c> the list too long to read here), as
+    /// src/SharpBpf.Cli/BuildFreshness.cs's <c>IsStale</c> does it: stale when a line of <c>.sources</c> names a file
+    /// or folder that is missing or modified after <c>.built</c> (st_mtim, to the nanosecond), or when either
+    /// cannot be read. Then it writes the answer to the pipe and exits.
+    /// </summary>
+    private static void EmitChecker(Assembler c, Label checker)
+    {
+        Label report = c.CreateLabel(), unknown = c.CreateLabel(), fresh = c.CreateLabel(), readMore = c.CreateLabel(),
+            readDone = c.CreateLabel(), line = c.CreateLabel(), findEnd = c.CreateLabel(), found = c.CreateLabel(),
+            next = c.CreateLabel();
+        c.Label(ref checker);
+        c.mov(eax, SysClose);
+        c.mov(edi, __dword_ptr[rbp + Pipe]);
+        c.syscall();
+        c.mov(__byte_ptr[rbp + Answer], 's');
+
+        // r12:r13, the stamp's st_mtim.
+        c.mov(rsi, Slot(SlotBuilt));
+        EmitStat(c, report);
+        c.mov(r12, __qword_ptr[rbp + Stat + StMtimSec]);
+        c.mov(r13, __qword_ptr[rbp + Stat + StMtimNsec]);
+
+        // The list, read whole into rbx (an anonymous mapping), r14 bytes, then a newline after them.
+        EmitOpen(c, SlotSources, report);
+        c.mov(eax, SysMmap);
+        c.xor(edi, edi);
+        c.mov(esi, ListMax);
+        c.mov(edx, 3); // PROT_READ | PROT_WRITE
+        c.mov(r10d, 0x22); // MAP_PRIVATE | MAP_ANONYMOUS
+        c.mov(r8, -1);
+        c.xor(r9d, r9d);
+        c.syscall();
+        c.cmp(rax, -4095);
+        c.jae(report);
+        c.mov(rbx, rax);
+        c.xor(r14d, r14d);
+        c.Label(ref readMore);
+        c.mov(edx, ListMax - 1);
+        c.sub(edx, r14d);
+        c.jz(unknown);
+        c.mov(eax, SysRead);
+        c.mov(edi, r15d);
+        c.lea(rsi, __[rbx + r14]);
+        c.syscall();
+        c.test(rax, rax);
+        c.js(report);
+        c.jz(readDone);
+        c.add(r14, rax);
+        c.jmp(readMore);
+        c.Label(ref readDone);
+        c.mov(__byte_ptr[rbx + r14], '\n');
+
+        // Line by line (r15: the line, r9: the next): each non-empty line is a path to stat.
+        c.mov(r15, rbx);
+        c.Label(ref line);
+        c.lea(rax, __[rbx + r14]);
+        c.cmp(r15, rax);
+        c.ja(fresh);
+        c.mov(rdi, r15);
+        c.Label(ref findEnd);
+        c.cmp(__byte_ptr[rdi], '\n');
+        c.je(found);
+        c.inc(rdi);
+        c.jmp(findEnd);
+        c.Label(ref found);
+        c.mov(__byte_ptr[rdi], 0);
+        c.lea(r9, __[rdi + 1]);
+        c.cmp(rdi, r15);
+        c.je(next);
+        c.mov(rsi, r15);
+        EmitStat(c, report);
+        c.mov(rax, __qword_ptr[rbp + Stat + StMtimSec]);
+        c.cmp(rax, r12);
+        c.jg(report);
+        c.jl(next);
+        c.cmp(__qword_ptr[rbp + Stat + StMtimNsec], r13);
+        c.jg(report);
+        c.Label(ref next);
+        c.mov(r15, r9);
+        c.jmp(line);
+
+        c.Label(ref fresh);
+        c.mov(__byte_ptr[rbp + Answer], 'f');
+        c.jmp(report);
+        c.Label(ref unknown);
+        c.mov(__byte_ptr[rbp + Answer], '?');
+        c.Label(ref report);
+        c.mov(eax, SysWrite);
+        c.mov(edi, __dword_ptr[rbp + Pipe + 4]);
+        c.lea(rsi, __[rbp + Answer]);
+        c.mov(edx, 1);
+        c.syscall();
+        c.mov(eax, SysExitGroup);
+        c.xor(edi, edi);
+        c.syscall();
+        c.int3();
+    }
+
+    // open(the path in slot, O_RDONLY | O_CLOEXEC) into r15d; to failure when it cannot.
+    private static void EmitOpen(Assembler c, int slot, Label failure)
+    {
+        c.mov(eax, SysOpen);
+        c.mov(rdi, Slot(slot));
+        c.mov(esi, OpenReadOnlyCloexec);
+        c.syscall();
+        c.test(eax, eax);
+        c.js(failure);
+        c.mov(r15d, eax);
+    }
+
+    // newfstatat(AT_FDCWD, rsi, the frame's struct stat, 0); to failure when it fails.
+    private static void EmitStat(Assembler c, Label failure)
+    {
+        c.mov(eax, SysNewfstatat);
+        c.mov(edi, AtFdCwd);
+        c.lea(rdx, __[rbp + Stat]);
+        c.xor(r10d, r10d);
+        c.syscall();
+        c.test(eax, eax);
+        c.jnz(failure);
+    }
+
     private static byte[] Assemble(out ulong dataAddress, out ulong entry)
     {
         var c = new Assembler(64);
@@ -99,7 +232,8 @@ internal static class Launcher
             return strings[^1].Label;
         }
 
-        Label noSelf = c.CreateLabel(), runScript = c.CreateLabel(), die = c.CreateLabel(), copy = c.CreateLabel();
+        Label noSelf = c.CreateLabel(), runScript = c.CreateLabel(), die = c.CreateLabel(), copy = c.CreateLabel(),
+            decimalNumber = c.CreateLabel(), checker = c.CreateLabel();
 
         // rbx: the argument count's slot (the script's argv is built over it), r12: argc, r13: argv, r14: envp.
         c.mov(rbx, rsp);
@@ -108,6 +242,7 @@ internal static class Launcher
         c.lea(r14, __[r13 + r12 * 8 + 8]);
         c.sub(rsp, Frame);
         c.mov(rbp, rsp);
+        c.mov(__dword_ptr[rbp + Pipe], -1);
         c.test(r12, r12);
         c.jz(noSelf);
 
@@ -153,6 +288,7 @@ internal static class Launcher
         Compose(SlotEnvDir, EnvBuildDir, null, "/.build/cli");
         Compose(SlotEnvWrapper, EnvWrapper, null, "/sharpbpf.sh");
         Compose(SlotScript, null, "/sharpbpf.sh");
+        c.mov(Slot(SlotFree), rdi);
 
         // SHARPBPF_REBUILD=1 (the binary asks for a build): the script.
         Label scan = c.CreateLabel(), scanned = c.CreateLabel();
@@ -170,13 +306,7 @@ internal static class Launcher
         c.Label(ref scanned);
 
         // .built's first line is "native", and .sources is there: the native build.
-        c.mov(eax, SysOpen);
-        c.mov(rdi, Slot(SlotBuilt));
-        c.mov(esi, OpenReadOnlyCloexec);
-        c.syscall();
-        c.test(eax, eax);
-        c.js(runScript);
-        c.mov(r15d, eax);
+        EmitOpen(c, SlotBuilt, runScript);
         c.mov(eax, SysRead);
         c.mov(edi, r15d);
         c.lea(rsi, __[rbp + Read]);
@@ -200,7 +330,54 @@ internal static class Launcher
         c.test(eax, eax);
         c.jnz(runScript);
 
-        // The environment, with the two variables first and any earlier ones of those names left out.
+        // The check that no source is newer than the build, in a child process (fork) that answers through a
+        // pipe: it runs on another CPU while this one execs the binary and starts the .NET runtime, and the binary
+        // reads the answer before its first output. SHARPBPF_CHECK=FD,CHILD,SELF tells it where (SELF: this
+        // process's id, which the exec keeps, so that the variable inherited by another process is not taken for
+        // its own). Without a pipe or a child, the binary checks for itself.
+        Label noCheck = c.CreateLabel(), checkReady = c.CreateLabel();
+        c.mov(Slot(SlotEnvCheck), 0);
+        c.mov(eax, SysPipe2);
+        c.lea(rdi, __[rbp + Pipe]);
+        c.xor(esi, esi);
+        c.syscall();
+        c.test(eax, eax);
+        c.jnz(noCheck);
+        c.mov(eax, SysFork);
+        c.syscall();
+        c.test(rax, rax);
+        c.jz(checker);
+        c.mov(Slot(SlotPid), rax);
+        c.mov(eax, SysClose);
+        c.mov(edi, __dword_ptr[rbp + Pipe + 4]);
+        c.syscall();
+        c.cmp(Slot(SlotPid), 0);
+        c.jl(noCheck);
+        c.mov(rdi, Slot(SlotFree));
+        c.mov(Slot(SlotEnvCheck), rdi);
+        c.lea(rsi, __[Text(EnvCheck + "\0")]);
+        c.call(copy);
+        c.mov(eax, __dword_ptr[rbp + Pipe]);
+        c.call(decimalNumber);
+        c.mov(__byte_ptr[rdi], ',');
+        c.inc(rdi);
+        c.mov(rax, Slot(SlotPid));
+        c.call(decimalNumber);
+        c.mov(__byte_ptr[rdi], ',');
+        c.inc(rdi);
+        c.mov(eax, SysGetpid);
+        c.syscall();
+        c.call(decimalNumber);
+        c.mov(__byte_ptr[rdi], 0);
+        c.jmp(checkReady);
+        c.Label(ref noCheck);
+        c.mov(eax, SysClose);
+        c.mov(edi, __dword_ptr[rbp + Pipe]);
+        c.syscall();
+        c.mov(__dword_ptr[rbp + Pipe], -1);
+        c.Label(ref checkReady);
+
+        // The environment: the variables first, then the rest without any earlier ones of those names.
         Label count = c.CreateLabel(), counted = c.CreateLabel();
         c.xor(ecx, ecx);
         c.Label(ref count);
@@ -209,22 +386,28 @@ internal static class Launcher
         c.inc(rcx);
         c.jmp(count);
         c.Label(ref counted);
-        c.lea(rax, __[rcx * 8 + 24]);
+        c.lea(rax, __[rcx * 8 + 32]);
         c.sub(rsp, rax);
         c.and(rsp, -16);
         c.mov(r15, rsp);
-        c.mov(rax, Slot(SlotEnvDir));
-        c.mov(__qword_ptr[r15], rax);
-        c.mov(rax, Slot(SlotEnvWrapper));
-        c.mov(__qword_ptr[r15 + 8], rax);
-        c.add(r15, 16);
+        foreach (int slot in new[] { SlotEnvDir, SlotEnvWrapper, SlotEnvCheck })
+        {
+            c.mov(rax, Slot(slot));
+            c.mov(__qword_ptr[r15], rax);
+            c.add(r15, 8);
+        }
+        c.cmp(Slot(SlotEnvCheck), 0);
+        Label hasCheckVariable = c.CreateLabel();
+        c.jne(hasCheckVariable);
+        c.sub(r15, 8);
+        c.Label(ref hasCheckVariable);
         c.mov(r8, r14);
         Label env = c.CreateLabel(), skip = c.CreateLabel(), envDone = c.CreateLabel();
         c.Label(ref env);
         c.mov(rdi, __qword_ptr[r8]);
         c.test(rdi, rdi);
         c.jz(envDone);
-        foreach (string name in new[] { EnvBuildDir, EnvWrapper })
+        foreach (string name in new[] { EnvBuildDir, EnvWrapper, EnvCheck })
         {
             c.mov(rdi, __qword_ptr[r8]);
             c.lea(rsi, __[Text(name + "\0")]);
@@ -249,8 +432,12 @@ internal static class Launcher
         c.mov(rdx, rsp);
         c.syscall();
 
-        // execve("/bin/sh", ["/bin/sh", script, args...], the environment as it came): over argc's slot and argv[0].
+        // execve("/bin/sh", ["/bin/sh", script, args...], the environment as it came): over argc's slot and
+        // argv[0]. The pipe's end, if any, is closed first: the script's binary checks for itself.
         c.Label(ref runScript);
+        c.mov(eax, SysClose);
+        c.mov(edi, __dword_ptr[rbp + Pipe]);
+        c.syscall();
         c.lea(rdi, __[Text("/bin/sh\0")]);
         c.mov(__qword_ptr[rbx], rdi);
         c.mov(rax, Slot(SlotScript));
@@ -277,6 +464,8 @@ internal static class Launcher
         c.syscall();
         c.int3();
 
+        EmitChecker(c, checker);
+
         // copy: the string at rsi to rdi, its NUL included; rdi is left on the NUL.
         Label copied = c.CreateLabel();
         c.Label(ref copy);
@@ -288,6 +477,29 @@ internal static class Launcher
         c.inc(rdi);
         c.jmp(copy);
         c.Label(ref copied);
+        c.ret();
+
+        // decimalNumber: rax (not negative) in decimal at rdi, which is left after it; r8-r11 and rdx are used.
+        Label digit = c.CreateLabel(), store = c.CreateLabel();
+        c.Label(ref decimalNumber);
+        c.lea(r8, __[rbp + Digits + 24]);
+        c.mov(r11, r8);
+        c.mov(r10d, 10);
+        c.Label(ref digit);
+        c.xor(edx, edx);
+        c.div(r10);
+        c.add(dl, (int)'0');
+        c.dec(r8);
+        c.mov(__byte_ptr[r8], dl);
+        c.test(rax, rax);
+        c.jnz(digit);
+        c.Label(ref store);
+        c.mov(al, __byte_ptr[r8]);
+        c.mov(__byte_ptr[rdi], al);
+        c.inc(rdi);
+        c.inc(r8);
+        c.cmp(r8, r11);
+        c.jb(store);
         c.ret();
 
         for (int i = 0; i < strings.Count; i++)

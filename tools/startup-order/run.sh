@@ -28,22 +28,27 @@ mkdir -p "$out"
 "$repo/sharpbpf" trace -e 'BEGIN { exit(); }' >/dev/null   # the wrapper's build and its list of sources
 
 # Builds the CLI into $1 laid out by the order file $2 ("" for the compiler's own order), with the wrapper's list
-# of sources and a stamp, so that the binary checks its build as it does under ./sharpbpf.
+# of sources and a stamp, and a copy of the launcher in $1.tree whose .build/cli is $1: run through it, the binary
+# checks its build as it does under ./sharpbpf (a stale answer runs the tree's sharpbpf.sh, which fails).
 build() {
-  rm -rf "$1"
+  rm -rf "$1" "$1.tree"
   dotnet publish "$repo/src/SharpBpf.Cli/SharpBpf.Cli.csproj" -c Release -r linux-x64 -p:PublishAot=true \
     -p:IlcOrderFile="$2" -o "$1" --artifacts-path "$out/obj" --nologo -v q >"$out/build.log" 2>&1 ||
     { cat "$out/build.log" >&2; exit 1; }
   cp "$repo/.build/cli/.sources" "$1/.sources"
   echo native >"$1/.built"
+  mkdir -p "$1.tree/.build"
+  ln -s "$1" "$1.tree/.build/cli"
+  cp "$repo/sharpbpf" "$1.tree/sharpbpf"
+  printf '#!/bin/sh\necho "stale build: $0" >&2\nexit 1\n' >"$1.tree/sharpbpf.sh"
+  chmod +x "$1.tree/sharpbpf.sh"
 }
 
 # The profiled commands: a one-liner's first event, BEGIN with maps (the must-show one-liner) and a bpftool command.
 commands() {
-  export SHARPBPF_BUILD_DIR="$1" SHARPBPF_WRAPPER=/bin/false
-  "$1/sharpbpf" trace -e 'tracepoint:raw_syscalls:sys_enter { printf("E %d\n", pid); exit(); }' >/dev/null
-  "$1/sharpbpf" trace -e 'BEGIN { printf("%d %s\n", 1 + 2 * 3, "x"); @h = hist(5); @l = lhist(7, 0, 10, 2); exit(); }' >/dev/null
-  "$1/sharpbpf" prog list >/dev/null
+  "$1.tree/sharpbpf" trace -e 'tracepoint:raw_syscalls:sys_enter { printf("E %d\n", pid); exit(); }' >/dev/null
+  "$1.tree/sharpbpf" trace -e 'BEGIN { printf("%d %s\n", 1 + 2 * 3, "x"); @h = hist(5); @l = lhist(7, 0, 10, 2); exit(); }' >/dev/null
+  "$1.tree/sharpbpf" prog list >/dev/null
 }
 
 # The page faults of one run of each command, as "pid time address" lines.
