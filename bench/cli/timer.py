@@ -7,8 +7,8 @@ Each ARGS is one command's arguments (shell words, with an optional '> FILE' sty
 out: stdout always goes to /dev/null). For every command: the warm-up runs of both tools, then N
 runs each, taking turns (ours, theirs, ours, ...), so drift on a shared machine hits both alike.
 Prints a markdown table: median and best wall time, the ratio of the medians. With --direct, the
-built binary that SHARPBPF (the ./sharpbpf wrapper) runs is timed too, in its own column: the
-difference is the wrapper's own cost (dash and its check that the build is current). With --floor,
+built binary that SHARPBPF (the ./sharpbpf launcher) runs is timed too, in its own column: the
+difference is the launcher's own cost (its exec, and the check that the build is current). With --floor,
 a last row times /bin/true (starting any process) and BINARY, a .NET NativeAOT program that returns at
 once (starting the .NET runtime), each beside bpftool's fastest median: how far a C# command can go.
 """
