@@ -112,7 +112,9 @@ for project in tests/*.Tests; do
     continue
   fi
   [ "$left" -lt "$limit" ] && suite_limit="$left" || suite_limit="$limit"
-  run_step timeout -k 10 "$suite_limit" dotnet "$project/bin/Release/net10.0/$name.dll" -noColor -result-xml "$results/$name.xml"
+  # -longRunning: a test still running after 60 s is named, every 60 s, so that a suite stopped by its limit
+  # says which test hung.
+  run_step timeout -k 10 "$suite_limit" dotnet "$project/bin/Release/net10.0/$name.dll" -noColor -longRunning 60 -result-xml "$results/$name.xml"
   rc=$?
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
     echo "$name: stopped after ${suite_limit} s (a hang, or the run's budget); its report is lost and it counts as failed"

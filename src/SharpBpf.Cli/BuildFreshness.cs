@@ -58,7 +58,7 @@ internal static unsafe class BuildFreshness
         {
             bool? answer = s_answer >= 0 ? ReadAnswer(s_answer) : null;
             Finish();
-            s_stale = answer ?? IsStale(s_dir!);
+            s_stale = answer ?? (s_dir is not null && IsStale(s_dir));
         }
         if (s_stale.Value)
             throw new StaleBuildException();

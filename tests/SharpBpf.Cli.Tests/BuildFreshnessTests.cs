@@ -192,8 +192,13 @@ public sealed class BuildFreshnessTests
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var start = new System.Diagnostics.ProcessStartInfo(launcher) { RedirectStandardOutput = true, UseShellExecute = false };
         using var process = System.Diagnostics.Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(10_000));
+        var read = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(10_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the launcher and its stand-in binary did not end within 10 s");
+        }
+        string output = read.Result;
         Assert.True(process.ExitCode == 0 && output.Length == 1, $"the stand-in binary printed '{output}' and exited with {process.ExitCode}");
         return output[0];
     }

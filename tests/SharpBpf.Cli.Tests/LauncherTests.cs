@@ -85,8 +85,13 @@ public sealed class LauncherTests
             start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(10_000), "the launcher did not end within 10 s");
+        var read = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(10_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the launcher did not end within 10 s");
+        }
+        string stdout = read.Result;
         return (process.ExitCode, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), stderr.Result, process.Id);
     }
 

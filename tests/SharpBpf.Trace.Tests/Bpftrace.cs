@@ -30,13 +30,11 @@ internal static class Bpftrace
     {
         Require();
         using var p = StartWith(maxProbes, args);
+        using var deadline = new Deadline(p, TimeSpan.FromSeconds(120));
         var stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         string stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(120_000))
-        {
-            p.Kill();
-            throw new TimeoutException("bpftrace " + string.Join(' ', args) + " did not end in 120 s");
-        }
+        p.WaitForExit();
+        deadline.ThrowIfPassed("bpftrace " + string.Join(' ', args), stdout);
         return (p.ExitCode, stdout, WithoutMemlockComplaint(stderr.Result));
     }
 
@@ -49,6 +47,7 @@ internal static class Bpftrace
     {
         Require();
         using var p = Start("-e", script);
+        using var deadline = new Deadline(p, TimeSpan.FromSeconds(60));
         var stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stdout = new StringBuilder();
         while (p.StandardOutput.ReadLine() is { } line)
@@ -61,13 +60,51 @@ internal static class Bpftrace
             }
         }
         stdout.Append(p.StandardOutput.ReadToEnd());
-        if (!p.WaitForExit(60_000))
-        {
-            p.Kill();
-            throw new TimeoutException("bpftrace -e '" + script + "' did not end in 60 s");
-        }
+        p.WaitForExit();
+        deadline.ThrowIfPassed("bpftrace -e '" + script + "'", stdout.ToString());
         Assert.True(p.ExitCode == 0, WithoutMemlockComplaint(stderr.Result));
         return stdout.ToString();
+    }
+
+    /// <summary>
+    /// Kills the process (the one this test started) when it has not ended in time, which ends the reads of its
+    /// output that wait for it: a bpftrace that never ends fails its test, where the reads used to wait forever
+    /// before a time limit was ever checked.
+    /// </summary>
+    private sealed class Deadline : IDisposable
+    {
+        private readonly Process _process;
+        private readonly TimeSpan _limit;
+        private readonly Timer _timer;
+        private volatile bool _passed;
+
+        public Deadline(Process process, TimeSpan limit)
+        {
+            _process = process;
+            _limit = limit;
+            _timer = new Timer(_ => Expire(), null, limit, Timeout.InfiniteTimeSpan);
+        }
+
+        private void Expire()
+        {
+            _passed = true;
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // it ended meanwhile
+            }
+        }
+
+        public void ThrowIfPassed(string what, string stdout)
+        {
+            if (_passed)
+                throw new TimeoutException($"{what} did not end in {_limit.TotalSeconds:0} s; its output so far:\n{stdout}");
+        }
+
+        public void Dispose() => _timer.Dispose();
     }
 
     private static Process Start(params string[] args) => StartWith(null, args);

@@ -26,8 +26,11 @@ public sealed class UprobeTargetsFixture : IDisposable
             int sum = 0;
             for (int i = 0; i < n; i++)
                 sum += foo(i, bar);
-            if (argc > 2) /* stay mapped until stdin closes: the tracer resolves symbols meanwhile */
+            if (argc > 2) { /* say so, and stay mapped until stdin closes: the tracer resolves symbols meanwhile */
+                puts("done");
+                fflush(stdout);
                 while (fgets(line, sizeof line, stdin)) {}
+            }
             return sum < 0; /* quiet: a -c command's output would mix with the tracer's */
         }
         """;
@@ -80,7 +83,7 @@ public sealed class UprobeTargetsFixture : IDisposable
     /// </summary>
     public static Target Start(string program, int calls)
     {
-        var psi = new ProcessStartInfo(program) { RedirectStandardInput = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         psi.ArgumentList.Add(calls.ToString(System.Globalization.CultureInfo.InvariantCulture));
         psi.ArgumentList.Add("wait");
         return new Target(Process.Start(psi)!);
@@ -89,11 +92,18 @@ public sealed class UprobeTargetsFixture : IDisposable
     /// <summary>A started target.</summary>
     public sealed class Target(Process process) : IDisposable
     {
-        /// <summary>Lets the target call foo.</summary>
+        /// <summary>
+        /// Lets the target call foo, and waits until it has: the probes have run by then, so targets started one
+        /// after the other never run them at once (a script's <c>@n++</c> is not atomic, in bpftrace or here: two
+        /// targets on two CPUs could lose a count, and a script waiting for it would never exit).
+        /// </summary>
         public void Go()
         {
             process.StandardInput.WriteLine("go");
             process.StandardInput.Flush();
+            var done = process.StandardOutput.ReadLineAsync();
+            if (!done.Wait(TimeSpan.FromSeconds(30)) || done.Result != "done")
+                throw new TimeoutException("the uprobe target did not say it had made its calls within 30 s");
         }
 
         /// <summary>Closes its stdin (it exits) and waits.</summary>

@@ -36,7 +36,9 @@ public sealed partial class UserSymbolTests(UprobeTargetsFixture targets) : ICla
             foreach (var t in _started)
                 t.Dispose();
         }
-        Assert.Equal((0, theirs, ""), ours);
+        Assert.Equal("", ours.Item3);
+        Assert.Equal(0, ours.Item1);
+        Assert.Equal(theirs, ours.Item2);
         Assert.Contains("foo", theirs, StringComparison.Ordinal); // resolved, not an address
     }
 
