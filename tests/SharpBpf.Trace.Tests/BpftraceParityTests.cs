@@ -148,6 +148,8 @@ public sealed class BpftraceParityTests
     [InlineData(false, "interval:s:0 { exit(); } END { printf(\"end\\n\"); }")]
     [InlineData(false, "BEGIN { printf(\"b\\n\"); } i:ms:0x0 { exit(); }")]
     [InlineData(false, "interval:s:1 { exit(); } interval:hz:0 { exit(); }")]
+    // cpid needs -c
+    [InlineData(false, "BEGIN { printf(\"%d\\n\", cpid); exit(); }")]
     public void Matches_bpftrace(bool allowUnsafe, string script)
     {
         Bpftrace.Require();

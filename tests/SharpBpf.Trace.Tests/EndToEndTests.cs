@@ -93,6 +93,29 @@ public sealed class EndToEndTests
         Assert.StartsWith("Attaching 1 probe...\n", text, StringComparison.Ordinal);
     }
 
+    // cpid is -c's process id, a constant in the programs: the command starts stopped before they load (as
+    // bpftrace's does), so its exec, its first event, is seen. The lines given are in both outputs (the other
+    // file names head opens are read from pages not always resident at the syscall's entry, in either tool).
+    [Theory]
+    [InlineData("tracepoint:syscalls:sys_enter_execve /pid == cpid/ { printf(\"exec %s\\n\", str(args->filename)); }", "/bin/true",
+        "exec /bin/true")]
+    [InlineData("tracepoint:syscalls:sys_enter_openat /pid == cpid/ { @[str(args->filename)] = count(); } END { printf(\"%d\\n\", cpid > 1); }",
+        "/usr/bin/head -c0 /etc/hostname", "1", "@[/etc/hostname]: 1")]
+    public void Cpid_is_the_commands_process_from_its_exec_on(string script, string command, params string[] lines)
+    {
+        Bpftrace.Require();
+        var theirs = Bpftrace.Run("-e", script, "-c", command);
+        var ours = TraceTestKit.RunLikeCli(script, command);
+        Assert.Equal((0, ""), (ours.Exit, ours.Err));
+        Assert.Equal(theirs.Exit, ours.Exit);
+        foreach (string line in lines)
+        {
+            Assert.Contains(line, theirs.Out.Split('\n'));
+            Assert.Contains(line, ours.Out.Split('\n'));
+        }
+        Assert.Equal(theirs.Out.Split('\n')[0], ours.Out.Split('\n')[0]); // Attaching N probes...
+    }
+
     [Fact]
     public void Wildcard_tracepoints_and_the_probe_builtin()
     {

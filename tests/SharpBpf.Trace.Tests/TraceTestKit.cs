@@ -33,7 +33,7 @@ internal static class TraceTestKit
     {
         RequireKernel();
         var writer = new StringWriter { NewLine = "\n" };
-        RunSession(TraceCompiler.Compile(source, new TracefsEnvironment(args)), command, format, writer);
+        RunSession(TraceCompiler.Compile(source, new TracefsEnvironment(args) { HasChild = command is not null }), command, format, writer);
         return writer.ToString();
     }
 
@@ -49,7 +49,7 @@ internal static class TraceTestKit
         CompiledScript script;
         try
         {
-            script = TraceCompiler.Compile(source, new TracefsEnvironment([]) { Unsafe = allowUnsafe });
+            script = TraceCompiler.Compile(source, new TracefsEnvironment([]) { Unsafe = allowUnsafe, HasChild = command is not null });
         }
         catch (TraceCompileException e)
         {

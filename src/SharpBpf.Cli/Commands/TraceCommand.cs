@@ -120,7 +120,7 @@ internal static class TraceCommand
         // before anything is printed: SIGINT must end the trace even when a shell's `&` left it ignored
         using var cancel = new CancellationTokenSource();
         using var signals = TraceSignals.CancelOn(cancel);
-        var env = new TracefsEnvironment(args) { Pid = pid, Unsafe = allowUnsafe };
+        var env = new TracefsEnvironment(args) { Pid = pid, Unsafe = allowUnsafe, HasChild = command is not null };
         CompiledScript script;
         try
         {

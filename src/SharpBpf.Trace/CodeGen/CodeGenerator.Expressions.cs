@@ -124,6 +124,9 @@ public sealed partial class CodeGenerator
             case "rand":
                 _e.Call(Helpers.GetPrandomU32);
                 return;
+            case "cpid":
+                _e.LoadRelocated(0, new Relocation(RelocationKind.ChildPid, 0));
+                return;
             case "cgroup":
                 _e.Call(Helpers.GetCurrentCgroupId);
                 return;

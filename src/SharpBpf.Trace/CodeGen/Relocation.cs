@@ -7,6 +7,8 @@ public enum RelocationKind
     Map,
     /// <summary>The session's start time in ns (CLOCK_MONOTONIC) for <c>elapsed</c>.</summary>
     StartTime,
+    /// <summary>The process id of <c>-c</c>'s command, for <c>cpid</c>.</summary>
+    ChildPid,
 }
 
 /// <summary>A constant the loader fills in.</summary>

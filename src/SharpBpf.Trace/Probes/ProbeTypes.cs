@@ -40,6 +40,17 @@ public static class ProbeTypes
         ("task-clock", "", 1, 1000000),
     ];
 
+    /// <summary>The software event named <paramref name="nameOrAlias"/> (<c>page-faults</c> or <c>faults</c>), or null.</summary>
+    public static (string Name, string Alias, int Config, int DefaultPeriod)? FindSoftwareEvent(string nameOrAlias)
+    {
+        foreach (var e in SoftwareEvents)
+        {
+            if (e.Name == nameOrAlias || (e.Alias.Length > 0 && e.Alias == nameOrAlias))
+                return e;
+        }
+        return null;
+    }
+
     /// <summary>The hardware events (name, alias), as bpftrace 0.17's HW_PROBE_LIST.</summary>
     public static IReadOnlyList<(string Name, string Alias)> HardwareEvents { get; } =
     [
@@ -58,7 +69,7 @@ public static class ProbeTypes
     /// <summary>Is <paramref name="name"/> a software or hardware event of <paramref name="kind"/>, by its name or alias?</summary>
     public static bool IsEvent(ProbeKind kind, string name) => kind switch
     {
-        ProbeKind.Software => SoftwareEvents.Any(e => e.Name == name || (e.Alias.Length > 0 && e.Alias == name)),
+        ProbeKind.Software => FindSoftwareEvent(name) is not null,
         ProbeKind.Hardware => HardwareEvents.Any(e => e.Name == name || (e.Alias.Length > 0 && e.Alias == name)),
         _ => false,
     };

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace SharpBpf.Trace.Runtime;
@@ -17,6 +18,63 @@ public static class ChildCommand
             psi.ArgumentList.Add(parts[i]);
         return Process.Start(psi) ?? throw new InvalidOperationException($"could not start {command}");
     }
+
+    /// <summary>
+    /// Starts -c's command stopped, as bpftrace does, so that its process id is known before the programs load
+    /// (<c>cpid</c> is a constant in them) and no event of it is missed: a shell that stops itself, and once
+    /// resumed (<see cref="Resume"/>) execs the command in the same process.
+    /// </summary>
+    public static Process StartStopped(string command)
+    {
+        var parts = Split(command);
+        if (parts.Count == 0)
+            throw new TraceRuntimeException("-c: empty command");
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("kill -STOP $$; exec \"$@\"");
+        psi.ArgumentList.Add("sh");
+        psi.ArgumentList.Add(ResolveBinary(parts[0]));
+        for (int i = 1; i < parts.Count; i++)
+            psi.ArgumentList.Add(parts[i]);
+        var child = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {command}");
+        // Stopped: state T in /proc/PID/stat (after the command name, which may hold spaces and parentheses).
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText($"/proc/{child.Id}/stat");
+            }
+            catch (IOException)
+            {
+                stat = "";
+            }
+            int end = stat.LastIndexOf(')');
+            if (end > 0 && end + 2 < stat.Length && stat[end + 2] == 'T')
+                return child;
+            if (child.HasExited || deadline.ElapsedMilliseconds > 10_000)
+            {
+                if (!child.HasExited)
+                    child.Kill();
+                child.Dispose();
+                throw new TraceRuntimeException($"-c: could not start {command}");
+            }
+            Thread.Sleep(1);
+        }
+    }
+
+    /// <summary>Lets a command started by <see cref="StartStopped"/> run.</summary>
+    public static void Resume(Process child)
+    {
+        if (kill(child.Id, SigCont) != 0)
+            throw new TraceRuntimeException($"-c: could not resume the command: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+    }
+
+    private const int SigCont = 18;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     /// <summary>Splits -c's command into words as a shell would (blanks, single and double quotes, backslash), without running a shell.</summary>
     public static List<string> Split(string command)

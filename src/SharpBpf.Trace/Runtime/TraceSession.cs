@@ -31,6 +31,7 @@ public sealed partial class TraceSession : IDisposable
     private RingBufferReader? _ring;
     private bool _exitRequested;
     private long _startTime;
+    private int _childPid;
     private bool _ending;
     private bool? _cacheUserSymbols;
 
@@ -59,19 +60,38 @@ public sealed partial class TraceSession : IDisposable
             return 1;
         }
         _startTime = MonotonicNs();
-        CreateMaps();
-        LoadPrograms();
-        AttachProbes();
-        _output.AttachedProbes(_script.Targets.Count);
-        _output.Writer.Flush();
+        // A script that reads cpid needs the command's process id in its programs: the command starts stopped,
+        // before they load, and runs where it would have started.
         Process? child = null;
-        RunSpecial(ProbeKind.Begin);
-        Drain();
+        if (_options.Command is { } stopped && UsesChildPid())
+        {
+            child = ChildCommand.StartStopped(stopped);
+            _childPid = child.Id;
+        }
+        try
+        {
+            CreateMaps();
+            LoadPrograms();
+            AttachProbes();
+            _output.AttachedProbes(_script.Targets.Count);
+            _output.Writer.Flush();
+            RunSpecial(ProbeKind.Begin);
+            Drain();
+        }
+        catch
+        {
+            child?.Kill();
+            child?.Dispose();
+            throw;
+        }
         if (!_exitRequested && !HasOnlySpecialProbes())
         {
             if (_options.Command is { } cmd)
             {
-                child = ChildCommand.Start(cmd);
+                if (child is null)
+                    child = ChildCommand.Start(cmd);
+                else
+                    ChildCommand.Resume(child);
             }
             Loop(child);
         }
@@ -90,6 +110,19 @@ public sealed partial class TraceSession : IDisposable
         }
         child?.Dispose();
         return 0;
+    }
+
+    private bool UsesChildPid()
+    {
+        foreach (var (code, _) in _script.Programs)
+        {
+            foreach (var (_, what) in code.Relocations)
+            {
+                if (what.Kind == CodeGen.RelocationKind.ChildPid)
+                    return true;
+            }
+        }
+        return false;
     }
 
     private bool HasOnlySpecialProbes()
@@ -162,7 +195,12 @@ public sealed partial class TraceSession : IDisposable
     {
         foreach (var (code, targets) in _script.Programs)
         {
-            var insns = code.Relocate(r => r.Kind == CodeGen.RelocationKind.Map ? _maps[r.Index].Fd.DangerousGetHandle().ToInt64() : _startTime);
+            var insns = code.Relocate(r => r.Kind switch
+            {
+                CodeGen.RelocationKind.Map => _maps[r.Index].Fd.DangerousGetHandle().ToInt64(),
+                CodeGen.RelocationKind.ChildPid => _childPid,
+                _ => _startTime,
+            });
             // Our verifier explains a rejection in the script's terms. It runs before the kernel's
             // with -v, and otherwise only once the kernel rejected a program: on a 130-instruction
             // tracepoint program it takes ~100 ms (it explores ~10x the states the kernel keeps),
@@ -281,10 +319,12 @@ public sealed partial class TraceSession : IDisposable
             }
             case ProbeKind.Software:
             {
-                var (config, period) = SoftwareEvent(parts[0]);
-                if (parts.Count == 2)
-                    period = ulong.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
-                return Link.PerfEvent(program, new PerfEventOptions { Config = (ulong)config, SamplePeriod = period, Pid = _options.Pid ?? -1, Cpus = _options.Pid is null ? null : [-1] });
+                var software = ProbeTypes.FindSoftwareEvent(parts[0])
+                    ?? throw new TraceRuntimeException($"Error attaching probe: '{t.FullName}': unknown software event '{parts[0]}'");
+                ulong period = parts.Count == 2
+                    ? ulong.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)
+                    : (ulong)software.DefaultPeriod;
+                return Link.PerfEvent(program, new PerfEventOptions { Config = (ulong)software.Config, SamplePeriod = period, Pid = _options.Pid ?? -1, Cpus = _options.Pid is null ? null : [-1] });
             }
             default:
                 throw new TraceRuntimeException($"Error attaching probe: '{t.FullName}': {t.Point.Provider} probes are not supported by this kernel");
@@ -309,23 +349,6 @@ public sealed partial class TraceSession : IDisposable
         }
         return binary;
     }
-
-    /// <summary>bpftrace's software event names and default periods (src/probe_matcher / arch).</summary>
-    private static (PerfSoftwareEvent Config, ulong Period) SoftwareEvent(string name) => name switch
-    {
-        "cpu-clock" or "cpu" => (PerfSoftwareEvent.CpuClock, 1000000),
-        "task-clock" => (PerfSoftwareEvent.TaskClock, 1000000),
-        "page-faults" or "faults" => (PerfSoftwareEvent.PageFaults, 100),
-        "context-switches" or "cs" => (PerfSoftwareEvent.ContextSwitches, 1000),
-        "cpu-migrations" => (PerfSoftwareEvent.CpuMigrations, 1),
-        "minor-faults" => (PerfSoftwareEvent.PageFaultsMin, 100),
-        "major-faults" => (PerfSoftwareEvent.PageFaultsMaj, 1),
-        "alignment-faults" => (PerfSoftwareEvent.AlignmentFaults, 1),
-        "emulation-faults" => (PerfSoftwareEvent.EmulationFaults, 1),
-        "dummy" => (PerfSoftwareEvent.Dummy, 1),
-        "bpf-output" => (PerfSoftwareEvent.BpfOutput, 1),
-        _ => throw new KeyNotFoundException($"unknown software event '{name}'"),
-    };
 
     private void RunSpecial(ProbeKind kind)
     {

@@ -30,6 +30,9 @@ public sealed class TracefsEnvironment : ITraceEnvironment
     /// <inheritdoc/>
     public bool Unsafe { get; init; }
 
+    /// <inheritdoc/>
+    public bool HasChild { get; init; }
+
     /// <summary>The -p process: a uprobe on the binary <c>*</c> expands over its mapped files only.</summary>
     public int? Pid { get; init; }
 

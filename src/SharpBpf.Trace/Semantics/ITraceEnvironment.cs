@@ -16,4 +16,7 @@ public interface ITraceEnvironment
 
     /// <summary>bpftrace's <c>--unsafe</c>: system() and signal() are allowed.</summary>
     bool Unsafe => false;
+
+    /// <summary>A command is given (<c>-c</c>): <c>cpid</c>, its process id, can be used.</summary>
+    bool HasChild => false;
 }

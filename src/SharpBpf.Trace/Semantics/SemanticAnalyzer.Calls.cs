@@ -22,6 +22,10 @@ public sealed partial class SemanticAnalyzer
                 return TraceType.UInt64;
             case "rand":
                 return TraceType.Integer(4, false);
+            case "cpid":
+                if (!_env.HasChild)
+                    Error("cpid cannot be used without child command", b.Span);
+                return TraceType.Integer(4, false);
             case "comm":
                 return TraceType.String(16);
             case "username":
