@@ -150,6 +150,20 @@ public sealed class BpftraceParityTests
     [InlineData(false, "interval:s:1 { exit(); } interval:hz:0 { exit(); }")]
     // cpid needs -c
     [InlineData(false, "BEGIN { printf(\"%d\\n\", cpid); exit(); }")]
+    // reg(): a register of the probe's pt_regs, by name
+    [InlineData(false, "interval:ms:10 { printf(\"%d %d\\n\", reg(\"ip\") > 0x7fff000000000000, reg(\"sp\") > 0); exit(); }")]
+    [InlineData(false, "software:cpu-clock:100000 { printf(\"%d\\n\", reg(\"flags\") > 0); exit(); }")]
+    [InlineData(false, "BEGIN { @ = reg(\"ip\"); exit(); }")]
+    [InlineData(false, "tracepoint:syscalls:sys_enter_openat { @ = reg(\"ip\"); }")]
+    [InlineData(false, "interval:ms:10 { @ = reg(\"xx\"); exit(); }")]
+    [InlineData(false, "interval:ms:10 { $r = \"ip\"; @ = reg($r); exit(); }")]
+    [InlineData(false, "interval:ms:10 { @ = reg(\"ip\", 1); exit(); }")]
+    [InlineData(false, "interval:ms:10 { @ = reg(1); exit(); }")]
+    [InlineData(false, "END { @ = reg(); }")]
+    [InlineData(false, "interval:ms:10 { @ = uaddr(); exit(); }")]
+    [InlineData(false, "interval:ms:10 { @ = uaddr(1); exit(); }")]
+    [InlineData(false, "interval:ms:10 { @ = uaddr(\"main\"); exit(); }")]
+    [InlineData(false, "BEGIN { @ = uaddr(\"main\"); exit(); }")]
     public void Matches_bpftrace(bool allowUnsafe, string script)
     {
         Bpftrace.Require();

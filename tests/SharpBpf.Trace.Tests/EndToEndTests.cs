@@ -137,6 +137,22 @@ public sealed class EndToEndTests
         Assert.Contains("@r: ", text, StringComparison.Ordinal);
     }
 
+    // reg(): the uprobe's first argument register is arg0, the uretprobe's ax retval.
+    [Fact]
+    public void Reg_reads_the_probes_registers()
+    {
+        if (!File.Exists("/usr/bin/bash"))
+            Assert.Skip("no /usr/bin/bash");
+        string text = TraceTestKit.Run(
+            "uprobe:/usr/bin/bash:find_shell_builtin { @a[reg(\"di\") == arg0, reg(\"di\") != 0] = count(); } " +
+            "uretprobe:/usr/bin/bash:find_shell_builtin { @r[reg(\"ax\") == retval] = count(); }",
+            "/usr/bin/bash -c 'echo hi; pwd'");
+        Assert.Matches("\n@a\\[1, 1\\]: [0-9]+\n", text);
+        Assert.DoesNotContain("@a[0", text, StringComparison.Ordinal);
+        Assert.Matches("\n@r\\[1\\]: [0-9]+\n", text);
+        Assert.DoesNotContain("@r[0]", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Uprobe_function_wildcards_expand_through_the_symbol_table()
     {

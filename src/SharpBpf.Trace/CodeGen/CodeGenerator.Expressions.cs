@@ -440,6 +440,10 @@ public sealed partial class CodeGenerator
                 Constant((long)address);
                 return;
             }
+            case "reg":
+                // pt_regs: the context of kprobes and uprobes, and the first member of a perf event's
+                _e.Load(8, 0, Ctx, Probes.ProbeTypes.RegisterOffset(((StringLiteral)c.Arguments[0]).Value)!.Value);
+                return;
             case "uaddr":
             {
                 var sym = Semantics.SemanticAnalyzer.UserDataSymbol(_attach.Parts[0], ((StringLiteral)c.Arguments[0]).Value)!;

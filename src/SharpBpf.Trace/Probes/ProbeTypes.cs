@@ -74,6 +74,19 @@ public static class ProbeTypes
         _ => false,
     };
 
+    /// <summary>
+    /// The offset of register <paramref name="name"/> in x86-64's <c>struct pt_regs</c> (what <c>reg()</c> reads
+    /// from a kprobe's, uprobe's or perf event's context), by bpftrace 0.17's names; null for another name.
+    /// </summary>
+    public static int? RegisterOffset(string name)
+    {
+        int index = Array.IndexOf(Registers, name);
+        return index < 0 ? null : index * 8;
+    }
+
+    private static readonly string[] Registers =
+        ["r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax", "cx", "dx", "si", "di", "orig_ax", "ip", "cs", "flags", "sp", "ss"];
+
     /// <summary>The iterators bpftrace 0.17 knows.</summary>
     public static IReadOnlyList<string> Iterators { get; } = ["task", "task_file"];
 

@@ -379,7 +379,7 @@ public sealed partial class SemanticAnalyzer
                     Error($"{c.Name}() expects a string literal ({TypeWord(types[0])} provided)", c.Span);
                 return TraceType.UInt64;
             case "uaddr":
-                return UaddrType(c, types);
+                return UaddrType(c, types, Count);
             case "macaddr":
             {
                 if (!Count(1, 1))
@@ -416,8 +416,23 @@ public sealed partial class SemanticAnalyzer
                     Error($"Struct/union of type '{structName}' does not contain a field named '{fieldName}'", c.Span);
                 return TraceType.UInt64;
             }
-            case "override":
             case "reg":
+            {
+                // check_available: a register file (pt_regs) in the probe's context
+                foreach (var ap in _probe.AttachPoints)
+                {
+                    if (ap.Provider is "BEGIN" or "END" || KindOf(ap) is ProbeKind.Tracepoint or ProbeKind.Kfunc or ProbeKind.Kretfunc or ProbeKind.Iter or ProbeKind.RawTracepoint)
+                        Error($"reg can not be used with \"{ap.Provider}\" probes", c.Span);
+                }
+                if (!Count(1, 1))
+                    return TraceType.UInt64;
+                if (args[0] is not StringLiteral register)
+                    Error($"reg() expects a string literal ({TypeWord(types[0])} provided)", c.Span);
+                else if (ProbeTypes.RegisterOffset(register.Value) is null)
+                    Error($"'{register.Value}' is not a valid register on this architecture (x86_64)", c.Span);
+                return TraceType.UInt64;
+            }
+            case "override":
             case "uptr":
             case "kptr":
                 Error($"{c.Name}() is not supported by SharpBpf yet", c.NameSpan);
@@ -428,19 +443,21 @@ public sealed partial class SemanticAnalyzer
         }
     }
 
-    private TraceType UaddrType(Call c, TraceType[] types)
+    private TraceType UaddrType(Call c, TraceType[] types, Func<int, int, bool> count)
     {
-        if (!Count1())
+        // as 0.17's: the probe type first (check_available, for every call), then the arguments; the symbol is
+        // looked up in the attach point's first part whatever the type ("ms" for interval:ms:10)
+        bool uprobe = _kind is ProbeKind.Uprobe or ProbeKind.Uretprobe;
+        if (!uprobe)
+            Error($"uaddr can not be used with \"{(_kind is ProbeKind.Begin ? "BEGIN" : _kind is ProbeKind.End ? "END" : _attach.Provider)}\" probes", c.Span);
+        if (!count(1, 1))
             return TraceType.Pointer(TraceType.Int64, user: true);
         if (c.Arguments[0] is not StringLiteral name)
         {
             Error($"uaddr() expects a string literal ({TypeWord(types[0])} provided)", c.Span);
             return TraceType.Pointer(TraceType.Int64, user: true);
         }
-        bool uprobe = _kind is ProbeKind.Uprobe or ProbeKind.Uretprobe;
-        if (!uprobe)
-            Error($"uaddr can not be used with \"{(_kind is ProbeKind.Begin ? "BEGIN" : _kind is ProbeKind.End ? "END" : _attach.Provider)}\" probes", c.Span);
-        string bin = uprobe && _attach.Parts.Count > 0 ? _attach.Parts[0] : "";
+        string bin = _attach.Parts.Count > 0 ? _attach.Parts[0] : "";
         var sym = uprobe ? UserDataSymbol(bin, name.Value) : null;
         if (sym is null)
         {
@@ -449,14 +466,6 @@ public sealed partial class SemanticAnalyzer
         }
         var element = sym.Value.Size switch { 1 => TraceType.Integer(1, true), 2 => TraceType.Integer(2, true), 4 => TraceType.Integer(4, true), _ => TraceType.Int64 };
         return TraceType.Pointer(element, user: true);
-
-        bool Count1()
-        {
-            if (c.Arguments.Count == 1)
-                return true;
-            Error($"uaddr() requires 1 argument ({c.Arguments.Count} provided)", c.Span);
-            return false;
-        }
     }
 
     /// <summary>
