@@ -150,6 +150,17 @@ public sealed class BpftraceParityTests
     [InlineData(false, "interval:s:1 { exit(); } interval:hz:0 { exit(); }")]
     // cpid needs -c
     [InlineData(false, "BEGIN { printf(\"%d\\n\", cpid); exit(); }")]
+    // printf's conversions and their argument types (what prints as text is a string, a pointer an integer)
+    [InlineData(false, "BEGIN { printf(\"%s\\n\", 5); exit(); }")]
+    [InlineData(false, "BEGIN { printf(\"%s %s\\n\", comm, nsecs); exit(); }")]
+    [InlineData(false, "BEGIN { printf(\"%r\\n\", \"abc\"); exit(); }")]
+    [InlineData(false, "BEGIN { printf(\"%s|%r\\n\", buf(\"abc\", 2), buf(\"abc\", 2)); exit(); }")]
+    [InlineData(false, "BEGIN { printf(\"%d\\n\", ksym(0)); exit(); }")]
+    [InlineData(false, "BEGIN { printf(\"%s\\n\", (1, 2)); exit(); }")]
+    [InlineData(false, "BEGIN { printf(\"%s\\n\", (uint8 *)0); exit(); }")]
+    [InlineData(false, "BEGIN { @c = count(); printf(\"%s\\n\", @c); exit(); }")]
+    [InlineData(false, "BEGIN { printf(\"%s %s %s %s\\n\", ntop(1), strftime(\"%Y\", 0), probe, ksym(0)); exit(); }")]
+    [InlineData(false, "BEGIN { printf(\"%s\\n\", *curtask); exit(); }")]
     // reg(): a register of the probe's pt_regs, by name
     [InlineData(false, "interval:ms:10 { printf(\"%d %d\\n\", reg(\"ip\") > 0x7fff000000000000, reg(\"sp\") > 0); exit(); }")]
     [InlineData(false, "software:cpu-clock:100000 { printf(\"%d\\n\", reg(\"flags\") > 0); exit(); }")]

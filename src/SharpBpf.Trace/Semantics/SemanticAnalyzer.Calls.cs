@@ -550,13 +550,36 @@ public sealed partial class SemanticAnalyzer
                 Error($"{c.Name}: %{conv} specifier expects a value of type {(integerConv ? "integer" : conv == 'r' ? "buffer" : "string")} (none supplied)", c.Span);
                 continue;
             }
+            // verify_format_string: %s takes a string (symbols, probe, stacks, ntop, strftime, macaddr print as
+            // strings), %r a buffer, the others an integer (a pointer prints as one)
+            string want = conv switch { 's' => "string", 'r' => "buffer", _ => "integer" };
             string? aggregation = AggregationRead(args[i + 1]);
-            if (integerConv && aggregation is not null)
-                Error($"{c.Name}: %{conv} specifier expects a value of type integer ({aggregation} supplied)", c.Span);
-            else if (integerConv && !(t.IsInteger || t.Kind is TypeKind.Pointer or TypeKind.Count or TypeKind.Sum or TypeKind.Min or TypeKind.Max or TypeKind.Avg or TypeKind.None))
-                Error($"{c.Name}: %{conv} specifier expects a value of type integer ({TypeWord(t)} supplied)", c.Span);
+            if (aggregation is not null)
+            {
+                Error($"{c.Name}: %{conv} specifier expects a value of type {want} ({aggregation} supplied)", c.Span);
+                continue;
+            }
+            bool fits = t.Kind == TypeKind.None || want switch
+            {
+                "integer" => t.IsInteger || t.Kind is TypeKind.Pointer or TypeKind.Count or TypeKind.Sum or TypeKind.Min or TypeKind.Max or TypeKind.Avg,
+                "string" => PrintfWord(t) == "string",
+                _ => t.Kind == TypeKind.Buffer,
+            };
+            if (!fits)
+                Error($"{c.Name}: %{conv} specifier expects a value of type {want} ({PrintfWord(t)} supplied)", c.Span);
         }
     }
+
+    // A printf argument's type as 0.17's verify_format_string names it: what prints as text is a string, a pointer
+    // an integer.
+    private static string PrintfWord(TraceType t) => t.Kind switch
+    {
+        TypeKind.String or TypeKind.Ksym or TypeKind.Usym or TypeKind.Probe or TypeKind.Username or TypeKind.Kstack
+            or TypeKind.Ustack or TypeKind.Inet or TypeKind.Strftime or TypeKind.MacAddress => "string",
+        TypeKind.Pointer => "integer",
+        _ when t.IsInteger => "integer",
+        _ => TypeWord(t),
+    };
 
     private static bool IsStackMode(Expr e) => e is Builtin { Name: "perf" or "bpftrace" };
 
