@@ -137,6 +137,31 @@ public sealed class EndToEndTests
         Assert.Contains("@r: ", text, StringComparison.Ordinal);
     }
 
+    // ntop() of a tracepoint's 4- and 16-byte address arrays: this process connects to itself over loopback.
+    [Theory]
+    [InlineData(2, "127.0.0.1")]
+    [InlineData(10, "::1")]
+    public void Ntop_prints_a_tracepoints_address_arrays(int family, string address)
+    {
+        var ip = System.Net.IPAddress.Parse(address);
+        using var listener = new System.Net.Sockets.TcpListener(ip, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        string field = family == 2 ? "addr" : "addr_v6";
+        var (exit, output, err) = TraceTestKit.RunLikeCli(
+            "BEGIN { printf(\"ready\\n\"); } " +
+            $"tracepoint:sock:inet_sock_set_state /args->family == {family} && args->dport == {port}/ " +
+            $"{{ printf(\"%s %s\\n\", ntop(args->s{field}), ntop(args->d{field})); exit(); }}",
+            ready: "ready",
+            trigger: () =>
+            {
+                using var client = new System.Net.Sockets.TcpClient(ip.AddressFamily);
+                client.Connect(ip, port);
+            });
+        Assert.Equal((0, ""), (exit, err));
+        Assert.Contains($"\n{address} {address}\n", output, StringComparison.Ordinal);
+    }
+
     // reg(): the uprobe's first argument register is arg0, the uretprobe's ax retval.
     [Fact]
     public void Reg_reads_the_probes_registers()

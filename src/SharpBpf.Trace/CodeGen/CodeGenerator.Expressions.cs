@@ -389,6 +389,20 @@ public sealed partial class CodeGenerator
             return;
         }
         int elementSize = ix.Type.IsInteger ? ix.Type.Size : 8;
+        if (t.Kind == TypeKind.Array && ix.Target is Variable or Call && t.Length > 0)
+        {
+            // an array held on the stack (a variable's copy, pton's bytes): read in place, the index masked into it
+            int off = Mem(ix.Target);
+            Int(ix.Index);
+            _e.AluImm(Opcodes.And, 0, PowerOfTwoBelow(t.Length) - 1);
+            _e.AluImm(Opcodes.Mul, 0, elementSize);
+            StackAddress(1, off);
+            _e.AluReg(Opcodes.Add, 1, 0);
+            _e.Load(elementSize, 0, 1, 0);
+            if (ix.Type.IsInteger)
+                Extend(elementSize, ix.Type.IsSigned);
+            return;
+        }
         int saved = Alloc(8);
         Int(ix.Target);
         _e.Store(8, Fp, saved, 0);

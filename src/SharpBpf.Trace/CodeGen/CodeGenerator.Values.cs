@@ -119,6 +119,35 @@ public sealed partial class CodeGenerator
                 _e.Call(IsUser(src.Type) ? Helpers.ProbeReadUser : Helpers.ProbeReadKernel);
                 return;
             }
+            case Call { Name: "ntop" } nc when nc.Arguments[^1].Type.Kind is TypeKind.String or TypeKind.Array:
+            {
+                // 4 or 16 bytes: IPv4 or IPv6 unless the family is given
+                var address = nc.Arguments[^1];
+                int length = address.Type.Size;
+                if (nc.Arguments.Count == 2)
+                {
+                    Int(nc.Arguments[0]);
+                    _e.Store(8, Fp, off, 0);
+                }
+                else
+                {
+                    _e.StoreImm(8, Fp, off, length == 16 ? 10 : 2); // AF_INET6, AF_INET
+                }
+                int from = Mem(address);
+                for (int i = 0; i < length; i += 4)
+                {
+                    _e.Load(4, 1, Fp, from + i);
+                    _e.Store(4, Fp, off + 8 + i, 1);
+                }
+                return;
+            }
+            case Call { Name: "pton" } pc:
+            {
+                byte[] bytes = Semantics.SemanticAnalyzer.Pton(((StringLiteral)pc.Arguments[0]).Value)!;
+                for (int i = 0; i < bytes.Length; i += 4)
+                    _e.StoreImm(4, Fp, off + i, BitConverter.ToInt32(bytes, i));
+                return;
+            }
             case Call { Name: "ntop" } nc:
             {
                 if (nc.Arguments.Count == 2)

@@ -346,10 +346,33 @@ public sealed partial class SemanticAnalyzer
             case "ntop":
                 if (Count(1, 2))
                 {
-                    for (int i = 0; i < args.Count; i++)
-                        RequireInteger(i, "address");
+                    // the address: an integer (IPv4), or 4 or 16 bytes (a string or array: IPv4 or IPv6)
+                    if (args.Count == 2)
+                        RequireInteger(0, "family");
+                    var address = types[^1];
+                    if (address.Kind is TypeKind.String or TypeKind.Array)
+                    {
+                        if (address.Size is not (4 or 16))
+                            Error("ntop() argument must be 4 or 16 bytes in size", c.Span);
+                    }
+                    else
+                    {
+                        RequireInteger(args.Count - 1, "address");
+                    }
                 }
                 return TraceType.Inet();
+            case "pton":
+            {
+                if (!Count(1, 1))
+                    return TraceType.None;
+                string text = args[0] is StringLiteral literal ? literal.Value : "";
+                if (args[0] is not StringLiteral || Pton(text) is not { } bytes)
+                {
+                    Error($"pton() expects a valid IPv4/IPv6 address, got {text}", c.Span);
+                    return TraceType.None;
+                }
+                return TraceType.ArrayOf(TraceType.Integer(1, false), bytes.Length);
+            }
             case "join":
                 if (Count(1, 2))
                 {
@@ -568,6 +591,32 @@ public sealed partial class SemanticAnalyzer
             if (!fits)
                 Error($"{c.Name}: %{conv} specifier expects a value of type {want} ({PrintfWord(t)} supplied)", c.Span);
         }
+    }
+
+    /// <summary>
+    /// pton()'s bytes, as 0.17 reads its literal: with a '.', an IPv4 dotted quad (inet_pton's: four decimal parts
+    /// of 0-255 without leading zeros); otherwise an IPv6 address; null when it is not one.
+    /// </summary>
+    internal static byte[]? Pton(string text)
+    {
+        if (text.Contains('.', StringComparison.Ordinal))
+        {
+            string[] parts = text.Split('.');
+            if (parts.Length != 4)
+                return null;
+            var bytes = new byte[4];
+            for (int i = 0; i < 4; i++)
+            {
+                string p = parts[i];
+                if (p.Length is 0 or > 3 || (p.Length > 1 && p[0] == '0') || !p.All(char.IsAsciiDigit) || int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) > 255)
+                    return null;
+                bytes[i] = (byte)int.Parse(p, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return bytes;
+        }
+        return text.Contains(':', StringComparison.Ordinal) && !text.Contains('%', StringComparison.Ordinal) &&
+            System.Net.IPAddress.TryParse(text, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? address.GetAddressBytes() : null;
     }
 
     // A printf argument's type as 0.17's verify_format_string names it: what prints as text is a string, a pointer
