@@ -121,6 +121,9 @@ public sealed partial class CodeGenerator
             case "cpu":
                 _e.Call(Helpers.GetSmpProcessorId);
                 return;
+            case "numaid":
+                _e.Call(Helpers.GetNumaNodeId);
+                return;
             case "rand":
                 _e.Call(Helpers.GetPrandomU32);
                 return;

@@ -9,6 +9,7 @@ internal static class Helpers
     public const int KtimeGetNs = 5;
     public const int GetPrandomU32 = 7;
     public const int GetSmpProcessorId = 8;
+    public const int GetNumaNodeId = 42;
     public const int GetCurrentPidTgid = 14;
     public const int GetCurrentUidGid = 15;
     public const int GetCurrentComm = 16;

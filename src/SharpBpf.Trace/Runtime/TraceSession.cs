@@ -84,7 +84,9 @@ public sealed partial class TraceSession : IDisposable
             child?.Dispose();
             throw;
         }
-        if (!_exitRequested && !HasOnlySpecialProbes())
+        // With only BEGIN and END, as with any other probe, the trace runs until exit(), Ctrl-C, or the -c command
+        // or -p process ending (bpftrace 0.17 waits too).
+        if (!_exitRequested)
         {
             if (_options.Command is { } cmd)
             {
@@ -123,16 +125,6 @@ public sealed partial class TraceSession : IDisposable
             }
         }
         return false;
-    }
-
-    private bool HasOnlySpecialProbes()
-    {
-        foreach (var t in _script.Targets)
-        {
-            if (t.Kind is not (ProbeKind.Begin or ProbeKind.End))
-                return false;
-        }
-        return _options.Command is null && _options.Pid is null;
     }
 
     private void Loop(Process? child)
