@@ -38,14 +38,14 @@ internal static unsafe class BuildFreshness
             return;
         }
         s_dir = dir;
-        // The pipe's end is not passed on to the processes this one starts, nor the variable naming it.
+        // The pipe's end is not passed on to the processes this one starts; the variable is, but names another
+        // process there (TryParseCheck), so it is left alone (removing it would copy the whole environment).
         if (TryParseCheck(Environment.GetEnvironmentVariable("SHARPBPF_CHECK"), Environment.ProcessId, out int fd, out int child) &&
             fcntl(fd, FSetFd, FdCloexec) == 0)
         {
             s_answer = fd;
             s_child = child;
         }
-        Environment.SetEnvironmentVariable("SHARPBPF_CHECK", null);
     }
 
     /// <summary>
@@ -131,15 +131,14 @@ internal static unsafe class BuildFreshness
     {
         try
         {
-            string stamp = Path.Combine(dir, ".built");
-            if (!File.Exists(stamp))
+            // A missing file reads as 1601-01-01 (the "no file" time): a missing stamp or source makes the build stale.
+            var built = File.GetLastWriteTimeUtc(Path.Combine(dir, ".built"));
+            if (built.Year == 1601)
                 return true;
-            var built = File.GetLastWriteTimeUtc(stamp);
             foreach (string path in File.ReadLines(Path.Combine(dir, ".sources")))
             {
                 if (path.Length == 0)
                     continue;
-                // A missing source (1601-01-01, the "no file" time) counts as a change too.
                 var written = File.GetLastWriteTimeUtc(path);
                 if (written > built || written.Year == 1601)
                     return true;

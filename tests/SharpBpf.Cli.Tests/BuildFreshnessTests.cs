@@ -132,8 +132,7 @@ public sealed class BuildFreshnessTests
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void The_launchers_child_answers_as_the_check_here_does()
     {
-        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
-            Assert.Skip("the launcher is an x86-64 Linux executable");
+        LauncherTests.RequireX64Linux();
         var cases = new (string Name, Action<string, string[]> Change)[]
         {
             ("nothing changed", (_, _) => { }),
@@ -169,8 +168,7 @@ public sealed class BuildFreshnessTests
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void Over_a_list_too_long_for_it_the_launcher_leaves_the_check_to_the_binary()
     {
-        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
-            Assert.Skip("the launcher is an x86-64 Linux executable");
+        LauncherTests.RequireX64Linux();
         var (dir, build, sources) = Layout();
         using (dir)
         {
@@ -188,19 +186,11 @@ public sealed class BuildFreshnessTests
         File.WriteAllBytes(launcher, SharpBpf.Launcher.Launcher.Build());
         string binary = Path.Combine(build, "sharpbpf");
         File.WriteAllText(binary, "#!/bin/sh\nIFS=, read fd child self <<EOF\n$SHARPBPF_CHECK\nEOF\n[ \"$self\" = $$ ] || exit 3\neval \"head -c1 <&$fd\"\n");
-        foreach (string path in new[] { launcher, binary })
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var start = new System.Diagnostics.ProcessStartInfo(launcher) { RedirectStandardOutput = true, UseShellExecute = false };
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var read = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(10_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the launcher and its stand-in binary did not end within 10 s");
-        }
-        string output = read.Result;
-        Assert.True(process.ExitCode == 0 && output.Length == 1, $"the stand-in binary printed '{output}' and exited with {process.ExitCode}");
-        return output[0];
+        LauncherTests.MakeExecutable(launcher);
+        LauncherTests.MakeExecutable(binary);
+        var (code, output, _, _) = LauncherTests.Run(launcher, []);
+        Assert.True(code == 0 && output is [{ Length: 1 }], $"the stand-in binary printed '{string.Join('\n', output)}' and exited with {code}");
+        return output[0][0];
     }
 
     [Theory]

@@ -71,10 +71,11 @@ public sealed class LauncherTests
         public void Dispose() => _dir.Dispose();
     }
 
-    private static void MakeExecutable(string path) =>
+    internal static void MakeExecutable(string path) =>
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-    private static (int Code, string[] Out, string Err, int Pid) Run(string path, string[] args, Dictionary<string, string?>? env = null)
+    /// <summary>Runs <paramref name="path"/> (within 10 s) without SHARPBPF_ variables but those given: its exit code, stdout's lines, stderr and id.</summary>
+    internal static (int Code, string[] Out, string Err, int Pid) Run(string path, string[] args, Dictionary<string, string?>? env = null)
     {
         var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in args)
@@ -95,7 +96,7 @@ public sealed class LauncherTests
         return (process.ExitCode, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), stderr.Result, process.Id);
     }
 
-    private static void RequireX64Linux()
+    internal static void RequireX64Linux()
     {
         if (!OperatingSystem.IsLinux() || RuntimeInformation.OSArchitecture != Architecture.X64)
             Assert.Skip($"the launcher is an x86-64 Linux executable; this is {RuntimeInformation.OSDescription} on {RuntimeInformation.OSArchitecture}");

@@ -65,12 +65,12 @@ internal static class Launcher
     private const string NoShell = "sharpbpf: cannot run /bin/sh for sharpbpf.sh\n";
 
     /// <summary>The launcher's bytes: an ELF header, two program headers, the code and its strings.</summary>
-    public static byte[] Build() => Assemble(out _, out _);
+    public static byte[] Build() => Assemble(out _);
 
     /// <summary>The launcher's code, disassembled (what <c>--list</c> prints).</summary>
     public static string Listing()
     {
-        byte[] image = Assemble(out ulong dataAddress, out _);
+        byte[] image = Assemble(out ulong dataAddress);
         var text = new StringBuilder();
         var decoder = Iced.Intel.Decoder.Create(64, new ByteArrayCodeReader(image, CodeOffset, (int)(dataAddress - Base) - CodeOffset));
         decoder.IP = Base + CodeOffset;
@@ -104,7 +104,7 @@ internal static class Launcher
     /// or folder that is missing or modified after <c>.built</c> (st_mtim, to the nanosecond), or when either
     /// cannot be read. Then it writes the answer to the pipe and exits.
     /// </summary>
-    private static void EmitChecker(Assembler c, Label checker)
+    private static void EmitChecker(Assembler c, Label checker, Label writeAndExit)
     {
         Label report = c.CreateLabel(), unknown = c.CreateLabel(), fresh = c.CreateLabel(), readMore = c.CreateLabel(),
             readDone = c.CreateLabel(), line = c.CreateLabel(), findEnd = c.CreateLabel(), found = c.CreateLabel(),
@@ -186,15 +186,11 @@ internal static class Launcher
         c.Label(ref unknown);
         c.mov(__byte_ptr[rbp + Answer], '?');
         c.Label(ref report);
-        c.mov(eax, SysWrite);
         c.mov(edi, __dword_ptr[rbp + Pipe + 4]);
         c.lea(rsi, __[rbp + Answer]);
         c.mov(edx, 1);
-        c.syscall();
-        c.mov(eax, SysExitGroup);
-        c.xor(edi, edi);
-        c.syscall();
-        c.int3();
+        c.xor(r12d, r12d);
+        c.jmp(writeAndExit);
     }
 
     // open(the path in slot, O_RDONLY | O_CLOEXEC) into r15d; to failure when it cannot.
@@ -221,7 +217,7 @@ internal static class Launcher
         c.jnz(failure);
     }
 
-    private static byte[] Assemble(out ulong dataAddress, out ulong entry)
+    private static byte[] Assemble(out ulong dataAddress)
     {
         var c = new Assembler(64);
         var strings = new List<(string Text, Label Label)>();
@@ -460,15 +456,18 @@ internal static class Launcher
         c.mov(edx, NoSelf.Length);
         c.mov(r12d, 1);
         c.Label(ref die);
-        c.mov(eax, SysWrite);
         c.mov(edi, 2);
+        // writeAndExit: write(edi, rsi, edx), then exit_group(r12d); the errors' end and the check's
+        Label writeAndExit = c.CreateLabel();
+        c.Label(ref writeAndExit);
+        c.mov(eax, SysWrite);
         c.syscall();
         c.mov(eax, SysExitGroup);
         c.mov(edi, r12d);
         c.syscall();
         c.int3();
 
-        EmitChecker(c, checker);
+        EmitChecker(c, checker, writeAndExit);
 
         // copy: the string at rsi to rdi, its NUL included; rdi is left on the NUL.
         Label copied = c.CreateLabel();
@@ -515,7 +514,7 @@ internal static class Launcher
         }
 
         var stream = new MemoryStream();
-        entry = Base + CodeOffset;
+        const ulong entry = Base + CodeOffset;
         var result = c.Assemble(new StreamCodeWriter(stream), entry, BlockEncoderOptions.ReturnNewInstructionOffsets);
         dataAddress = result.GetLabelRIP(strings[0].Label);
         byte[] code = stream.ToArray();

@@ -48,13 +48,7 @@ public sealed partial class CodeGenerator
             case StringLiteral s:
             {
                 var bytes = Encoding.UTF8.GetBytes(s.Value);
-                for (int i = 0; i < bytes.Length && i < slotSize - 1; i += 4)
-                {
-                    int chunk = 0;
-                    for (int k = 0; k < 4 && i + k < bytes.Length && i + k < slotSize - 1; k++)
-                        chunk |= bytes[i + k] << (8 * k);
-                    _e.StoreImm(4, Fp, off + i, chunk);
-                }
+                StoreBytes(bytes.AsSpan(0, Math.Min(bytes.Length, slotSize - 1)), off);
                 return;
             }
             case Positional p:
@@ -73,12 +67,7 @@ public sealed partial class CodeGenerator
                     var bytes = new byte[Align8(slotSize)];
                     bytes[0] = (byte)length;
                     Array.Copy(data, 0, bytes, 1, Math.Min(data.Length, length));
-                    for (int i = 0; i < slotSize; i += 4)
-                    {
-                        int chunk = BitConverter.ToInt32(bytes, i);
-                        if (chunk != 0)
-                            _e.StoreImm(4, Fp, off + i, chunk);
-                    }
+                    StoreBytes(bytes.AsSpan(0, slotSize), off);
                     return;
                 }
                 _e.StoreImm(1, Fp, off, length);
@@ -104,12 +93,7 @@ public sealed partial class CodeGenerator
                 var src = mc.Arguments[0];
                 if (src.Type.Kind is TypeKind.Array or TypeKind.String)
                 {
-                    int from = Mem(src);
-                    for (int i = 0; i < 6; i++)
-                    {
-                        _e.Load(1, 1, Fp, from + i);
-                        _e.Store(1, Fp, off + i, 1);
-                    }
+                    CopyFrom(Fp, off, 6, Mem(src));
                     return;
                 }
                 Int(src);
@@ -133,19 +117,12 @@ public sealed partial class CodeGenerator
                 {
                     _e.StoreImm(8, Fp, off, length == 16 ? 10 : 2); // AF_INET6, AF_INET
                 }
-                int from = Mem(address);
-                for (int i = 0; i < length; i += 4)
-                {
-                    _e.Load(4, 1, Fp, from + i);
-                    _e.Store(4, Fp, off + 8 + i, 1);
-                }
+                CopyFrom(Fp, off + 8, length, Mem(address));
                 return;
             }
             case Call { Name: "pton" } pc:
             {
-                byte[] bytes = Semantics.SemanticAnalyzer.Pton(((StringLiteral)pc.Arguments[0]).Value)!;
-                for (int i = 0; i < bytes.Length; i += 4)
-                    _e.StoreImm(4, Fp, off + i, BitConverter.ToInt32(bytes, i));
+                StoreBytes(Semantics.SemanticAnalyzer.Pton(((StringLiteral)pc.Arguments[0]).Value)!, off);
                 return;
             }
             case Call { Name: "ntop" } nc:
@@ -309,6 +286,19 @@ public sealed partial class CodeGenerator
                 CopyFrom(srcReg, off + to[i], d.Size - 1, srcOff + from[i]); // cut, ended by the slot's zeroed last byte
             else
                 CopyFrom(srcReg, off + to[i], Math.Min(ResourcePlan.StoredSize(s), ResourcePlan.StoredSize(d)), srcOff + from[i]);
+        }
+    }
+
+    // Stores constant bytes at the stack offset `off` of a slot already zeroed: the 4-byte chunks that are not 0.
+    private void StoreBytes(ReadOnlySpan<byte> bytes, int off)
+    {
+        for (int i = 0; i < bytes.Length; i += 4)
+        {
+            int chunk = 0;
+            for (int k = 0; k < 4 && i + k < bytes.Length; k++)
+                chunk |= bytes[i + k] << (8 * k);
+            if (chunk != 0)
+                _e.StoreImm(4, Fp, off + i, chunk);
         }
     }
 

@@ -45,11 +45,14 @@ public static class ProbeTypes
     {
         foreach (var e in SoftwareEvents)
         {
-            if (e.Name == nameOrAlias || (e.Alias.Length > 0 && e.Alias == nameOrAlias))
+            if (Names(e.Name, e.Alias, nameOrAlias))
                 return e;
         }
         return null;
     }
+
+    // An event's name, or its alias where it has one.
+    private static bool Names(string name, string alias, string text) => text == name || (alias.Length > 0 && text == alias);
 
     /// <summary>The hardware events (name, alias), as bpftrace 0.17's HW_PROBE_LIST.</summary>
     public static IReadOnlyList<(string Name, string Alias)> HardwareEvents { get; } =
@@ -70,7 +73,7 @@ public static class ProbeTypes
     public static bool IsEvent(ProbeKind kind, string name) => kind switch
     {
         ProbeKind.Software => FindSoftwareEvent(name) is not null,
-        ProbeKind.Hardware => HardwareEvents.Any(e => e.Name == name || (e.Alias.Length > 0 && e.Alias == name)),
+        ProbeKind.Hardware => HardwareEvents.Any(e => Names(e.Name, e.Alias, name)),
         _ => false,
     };
 

@@ -10,13 +10,21 @@ public static class ChildCommand
     /// <summary>Starts -c's command (no shell: <see cref="Split"/> splits it) with the tracer's stdin and stdout.</summary>
     public static Process Start(string command)
     {
-        var parts = Split(command);
-        if (parts.Count == 0)
-            throw new TraceRuntimeException("-c: empty command");
-        var psi = new ProcessStartInfo(ResolveBinary(parts[0])) { UseShellExecute = false };
-        for (int i = 1; i < parts.Count; i++)
-            psi.ArgumentList.Add(parts[i]);
+        var argv = Argv(command);
+        var psi = new ProcessStartInfo(argv[0]) { UseShellExecute = false };
+        foreach (string a in argv.Skip(1))
+            psi.ArgumentList.Add(a);
         return Process.Start(psi) ?? throw new InvalidOperationException($"could not start {command}");
+    }
+
+    // The command's words, its program resolved (ResolveBinary).
+    private static List<string> Argv(string command)
+    {
+        var argv = Split(command);
+        if (argv.Count == 0)
+            throw new TraceRuntimeException("-c: empty command");
+        argv[0] = ResolveBinary(argv[0]);
+        return argv;
     }
 
     /// <summary>
@@ -26,16 +34,9 @@ public static class ChildCommand
     /// </summary>
     public static Process StartStopped(string command)
     {
-        var parts = Split(command);
-        if (parts.Count == 0)
-            throw new TraceRuntimeException("-c: empty command");
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("kill -STOP $$; exec \"$@\"");
-        psi.ArgumentList.Add("sh");
-        psi.ArgumentList.Add(ResolveBinary(parts[0]));
-        for (int i = 1; i < parts.Count; i++)
-            psi.ArgumentList.Add(parts[i]);
+        foreach (string a in (string[])["-c", "kill -STOP $$; exec \"$@\"", "sh", .. Argv(command)])
+            psi.ArgumentList.Add(a);
         var child = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {command}");
         // Stopped: state T in /proc/PID/stat (after the command name, which may hold spaces and parentheses).
         var deadline = Stopwatch.StartNew();

@@ -123,15 +123,9 @@ public sealed partial class SemanticAnalyzer
             types[i] = Visit(args[i]);
         }
 
+        // check_available: signal needs a task context
         if (c.Name == "signal")
-        {
-            // check_available: signal needs a task context
-            foreach (var ap in _probe.AttachPoints)
-            {
-                if (ap.Provider is "BEGIN" or "END" || KindOf(ap) is ProbeKind.Interval or ProbeKind.Software or ProbeKind.Hardware or ProbeKind.Watchpoint)
-                    Error($"signal can not be used with \"{ap.Provider}\" probes", c.Span);
-            }
-        }
+            Available(c, kind => kind is not (ProbeKind.Interval or ProbeKind.Software or ProbeKind.Hardware or ProbeKind.Watchpoint));
         if (direct && c.Name is "printf" or "system" or "cat" or "exit" or "print" or "clear" or "zero" or "time" or "delete" or "join" or "signal")
         {
             // check_assignment(call, false, false, false)
@@ -442,11 +436,7 @@ public sealed partial class SemanticAnalyzer
             case "reg":
             {
                 // check_available: a register file (pt_regs) in the probe's context
-                foreach (var ap in _probe.AttachPoints)
-                {
-                    if (ap.Provider is "BEGIN" or "END" || KindOf(ap) is ProbeKind.Tracepoint or ProbeKind.Kfunc or ProbeKind.Kretfunc or ProbeKind.Iter or ProbeKind.RawTracepoint)
-                        Error($"reg can not be used with \"{ap.Provider}\" probes", c.Span);
-                }
+                Available(c, kind => kind is not (ProbeKind.Tracepoint or ProbeKind.Kfunc or ProbeKind.Kretfunc or ProbeKind.Iter or ProbeKind.RawTracepoint));
                 if (!Count(1, 1))
                     return TraceType.UInt64;
                 if (args[0] is not StringLiteral register)
@@ -463,6 +453,17 @@ public sealed partial class SemanticAnalyzer
             default:
                 Error($"Unknown function: {c.Name}", c.NameSpan);
                 return TraceType.None;
+        }
+    }
+
+    // 0.17's check_available: "F can not be used with "P" probes" for each of the probe's attach points whose kind
+    // the call cannot serve (never BEGIN or END).
+    private void Available(Call c, Func<ProbeKind, bool> serves)
+    {
+        foreach (var ap in _probe.AttachPoints)
+        {
+            if (ap.Provider is "BEGIN" or "END" || !serves(KindOf(ap)))
+                Error($"{c.Name} can not be used with \"{ap.Provider}\" probes", c.Span);
         }
     }
 
@@ -607,10 +608,9 @@ public sealed partial class SemanticAnalyzer
             var bytes = new byte[4];
             for (int i = 0; i < 4; i++)
             {
-                string p = parts[i];
-                if (p.Length is 0 or > 3 || (p.Length > 1 && p[0] == '0') || !p.All(char.IsAsciiDigit) || int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) > 255)
+                if ((parts[i].Length > 1 && parts[i][0] == '0') ||
+                    !byte.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out bytes[i]))
                     return null;
-                bytes[i] = (byte)int.Parse(p, System.Globalization.CultureInfo.InvariantCulture);
             }
             return bytes;
         }
